@@ -2,6 +2,7 @@
 
 #include <modbus.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cmath>
 #include <ctime>

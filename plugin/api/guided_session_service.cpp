@@ -1,0 +1,152 @@
+#include "plugin/api/guided_session_service.hpp"
+
+#include <spdlog/spdlog.h>
+
+#include <chrono>
+#include <random>
+
+#include "plugin/api/watch_reactor.hpp"
+#include "plugin/session/proto_conversion.hpp"
+
+namespace tempoload::plugin {
+namespace v1 = tempoload::v1;
+namespace {
+
+std::int64_t unix_ms() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+// "<machine>-<unix ms>-<8 hex>": unique across machines and restarts; the report's
+// idempotency key.
+std::string new_session_id(const std::string& machine_id) {
+  static std::mt19937_64 rng{std::random_device{}()};
+  char suffix[9];
+  std::snprintf(suffix, sizeof suffix, "%08x", static_cast<unsigned>(rng() & 0xffffffffu));
+  return machine_id + "-" + std::to_string(unix_ms()) + "-" + suffix;
+}
+
+// A stream refused before it starts.
+class RejectedWatch final : public grpc::ServerWriteReactor<v1::GuidanceEvent> {
+ public:
+  explicit RejectedWatch(grpc::Status status) { Finish(std::move(status)); }
+  void OnDone() override { delete this; }
+};
+
+grpc::ServerUnaryReactor* finish(grpc::CallbackServerContext* ctx, grpc::Status status) {
+  auto* reactor = ctx->DefaultReactor();
+  reactor->Finish(std::move(status));
+  return reactor;
+}
+
+}  // namespace
+
+GuidedSessionService::GuidedSessionService(SetRunner& runner, SessionWorker& worker,
+                                           SessionStore& store, GuidanceHub& hub,
+                                           MachineInfo machine)
+    : runner_(runner), worker_(worker), store_(store), hub_(hub), machine_(std::move(machine)) {}
+
+grpc::Status GuidedSessionService::start_set(const v1::StartSetRequest& raw,
+                                             std::string& session_id) {
+  if (auto error = validate(raw, machine_.max_force_n, machine_.travel_m); !error.empty())
+    return {grpc::StatusCode::INVALID_ARGUMENT, error};
+  const v1::StartSetRequest req = with_defaults(raw, machine_.travel_m);
+
+  std::lock_guard lock(start_mutex_);
+  if (auto busy = worker_.busy())
+    return {grpc::StatusCode::FAILED_PRECONDITION,
+            "a set is already running (session " + busy->session_id + "); stop it first"};
+  if (!runner_.machine_responding())
+    return {grpc::StatusCode::UNAVAILABLE, "the machine is not responding over Modbus"};
+  const auto status = runner_.last_status();
+  if (status & (1u << static_cast<unsigned>(drivers::StatusBit::kEstop)))
+    return {grpc::StatusCode::FAILED_PRECONDITION,
+            "the e-stop is pressed: release it and reset the machine before starting"};
+
+  session_id = new_session_id(machine_.machine_id);
+  SessionStart start{session_id, req.athlete_id(), machine_.machine_id, machine_.model, unix_ms(),
+                     req.set()};
+  try {
+    store_.begin_session(start);
+  } catch (const StoreError& e) {
+    return {grpc::StatusCode::UNAVAILABLE, std::string("storage: ") + e.what()};
+  }
+  const std::uint32_t set_id = next_set_id_++;
+  worker_.expect(SessionPlan{session_id, set_id, req.set()});
+
+  ControlRequest cr;
+  cr.kind = ControlKind::kStartSet;
+  cr.set_id = set_id;
+  cr.spec = to_spec(req.set());
+  cr.range = to_range(req.range());
+  if (!runner_.post(cr))
+    return {grpc::StatusCode::RESOURCE_EXHAUSTED, "control loop request queue is full"};
+  spdlog::info("session {} started for athlete {}: {} reps at {:.0f} N", session_id,
+               req.athlete_id(), req.set().reps(), req.set().load_n());
+  return grpc::Status::OK;
+}
+
+grpc::ServerUnaryReactor* GuidedSessionService::StartSet(grpc::CallbackServerContext* ctx,
+                                                         const v1::StartSetRequest* req,
+                                                         v1::StartSetResponse* resp) {
+  std::string session_id;
+  auto status = start_set(*req, session_id);
+  if (status.ok()) resp->set_session_id(session_id);
+  return finish(ctx, status);
+}
+
+grpc::ServerWriteReactor<v1::GuidanceEvent>* GuidedSessionService::WatchSession(
+    grpc::CallbackServerContext* ctx, const v1::WatchSessionRequest* req) {
+  const double rate = req->tick_rate_hz() == 0 ? 20.0 : req->tick_rate_hz();
+  if (!(rate >= 1 && rate <= 100))
+    return new RejectedWatch({grpc::StatusCode::INVALID_ARGUMENT,
+                              "tick_rate_hz: must be in [1, 100] Hz or 0 for 20 Hz"});
+  if (!hub_.knows(req->session_id())) {
+    // A finished session from an earlier run: replay its stored result.
+    if (auto report = store_.load_report(req->session_id()); report && report->sets_size() > 0) {
+      hub_.open_session(req->session_id());
+      v1::GuidanceEvent ev;
+      ev.set_session_id(req->session_id());
+      *ev.mutable_set_finished() = report->sets(0);
+      hub_.publish(ev, true);
+    }
+  }
+  return new WatchReactor(hub_, req->session_id(), rate);
+}
+
+grpc::ServerUnaryReactor* GuidedSessionService::StopSet(grpc::CallbackServerContext* ctx,
+                                                        const v1::StopSetRequest* req,
+                                                        v1::StopSetResponse*) {
+  if (req->session_id().empty())
+    return finish(ctx, {grpc::StatusCode::INVALID_ARGUMENT, "session_id: required"});
+  const auto busy = worker_.busy();
+  if (!busy || busy->session_id != req->session_id())
+    return finish(ctx, {grpc::StatusCode::FAILED_PRECONDITION,
+                        "session_id: '" + req->session_id() + "' is not the running set"});
+  ControlRequest cr;
+  cr.kind = ControlKind::kStopSet;
+  cr.set_id = busy->set_id;
+  if (!runner_.post(cr))
+    return finish(ctx, {grpc::StatusCode::RESOURCE_EXHAUSTED, "control loop request queue is full"});
+  return finish(ctx, grpc::Status::OK);
+}
+
+grpc::ServerUnaryReactor* GuidedSessionService::GetSessionReport(
+    grpc::CallbackServerContext* ctx, const v1::GetSessionReportRequest* req,
+    v1::SessionReport* resp) {
+  if (req->session_id().empty())
+    return finish(ctx, {grpc::StatusCode::INVALID_ARGUMENT, "session_id: required"});
+  try {
+    auto report = store_.load_report(req->session_id());
+    if (!report)
+      return finish(ctx, {grpc::StatusCode::NOT_FOUND,
+                          "session_id: no session '" + req->session_id() + "'"});
+    *resp = std::move(*report);
+  } catch (const StoreError& e) {
+    return finish(ctx, {grpc::StatusCode::UNAVAILABLE, std::string("storage: ") + e.what()});
+  }
+  return finish(ctx, grpc::Status::OK);
+}
+
+}  // namespace tempoload::plugin

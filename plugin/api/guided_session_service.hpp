@@ -1,0 +1,52 @@
+// tempoload.v1.GuidedSession over gRPC's callback API: the machine's host software starts a
+// set, watches its guidance and gets the stored report. Never blocks a gRPC thread for long.
+#pragma once
+
+#include <mutex>
+#include <string>
+
+#include "plugin/loop/set_runner.hpp"
+#include "plugin/session/guidance_hub.hpp"
+#include "plugin/session/session_worker.hpp"
+#include "plugin/storage/session_store.hpp"
+#include "tempoload/v1/guided_session.grpc.pb.h"
+
+namespace tempoload::plugin {
+
+struct MachineInfo {
+  std::string machine_id;
+  std::string model;
+  double max_force_n = 0;
+  double travel_m = 0;
+};
+
+class GuidedSessionService final : public tempoload::v1::GuidedSession::CallbackService {
+ public:
+  GuidedSessionService(SetRunner& runner, SessionWorker& worker, SessionStore& store,
+                       GuidanceHub& hub, MachineInfo machine);
+
+  grpc::ServerUnaryReactor* StartSet(grpc::CallbackServerContext* ctx,
+                                     const tempoload::v1::StartSetRequest* req,
+                                     tempoload::v1::StartSetResponse* resp) override;
+  grpc::ServerWriteReactor<tempoload::v1::GuidanceEvent>* WatchSession(
+      grpc::CallbackServerContext* ctx, const tempoload::v1::WatchSessionRequest* req) override;
+  grpc::ServerUnaryReactor* StopSet(grpc::CallbackServerContext* ctx,
+                                    const tempoload::v1::StopSetRequest* req,
+                                    tempoload::v1::StopSetResponse* resp) override;
+  grpc::ServerUnaryReactor* GetSessionReport(grpc::CallbackServerContext* ctx,
+                                             const tempoload::v1::GetSessionReportRequest* req,
+                                             tempoload::v1::SessionReport* resp) override;
+
+ private:
+  grpc::Status start_set(const tempoload::v1::StartSetRequest& req, std::string& session_id);
+
+  SetRunner& runner_;
+  SessionWorker& worker_;
+  SessionStore& store_;
+  GuidanceHub& hub_;
+  MachineInfo machine_;
+  std::mutex start_mutex_;  // one StartSet at a time
+  std::uint32_t next_set_id_ = 1;
+};
+
+}  // namespace tempoload::plugin

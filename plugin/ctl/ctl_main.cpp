@@ -1,0 +1,237 @@
+// tempoloadctl: command-line client for the plugin and the gym server.
+// Exit codes: 0 ok; 1 call failed (server error, unreachable); 2 usage; 3 the set ended by a
+// fault or stop; 4 not found.
+#include <google/protobuf/util/json_util.h>
+#include <grpcpp/grpcpp.h>
+#include <unistd.h>
+
+#include <CLI/CLI.hpp>
+#include <iostream>
+#include <nlohmann/json.hpp>
+
+#include "plugin/ctl/report_table.hpp"
+#include "plugin/http/http_client.hpp"
+#include "tempoload/v1/guided_session.grpc.pb.h"
+
+namespace v1 = tempoload::v1;
+namespace ctl = tempoload::ctl;
+
+namespace {
+
+constexpr int kExitFailed = 1;
+constexpr int kExitSetFault = 3;
+constexpr int kExitNotFound = 4;
+
+std::string to_json(const google::protobuf::Message& m) {
+  std::string out;
+  google::protobuf::util::JsonPrintOptions o;
+  o.add_whitespace = true;
+  o.always_print_primitive_fields = true;
+  (void)google::protobuf::util::MessageToJsonString(m, &out, o);
+  return out;
+}
+
+int rpc_error(const char* what, const grpc::Status& s) {
+  std::cerr << what << " failed: " << s.error_message() << " (gRPC code " << s.error_code()
+            << ")\n";
+  return s.error_code() == grpc::StatusCode::NOT_FOUND ? kExitNotFound : kExitFailed;
+}
+
+const char* phase_text(v1::Phase p) {
+  switch (p) {
+    case v1::PHASE_LOADING: return "loading";
+    case v1::PHASE_READY: return "ready: lift when you are set";
+    case v1::PHASE_CONCENTRIC: return "lift";
+    case v1::PHASE_TOP_PAUSE: return "hold at the top";
+    case v1::PHASE_ECCENTRIC: return "lower slowly";
+    case v1::PHASE_BOTTOM_PAUSE: return "rest at the bottom";
+    case v1::PHASE_UNLOADING: return "unloading";
+    case v1::PHASE_DONE: return "done";
+    default: return "";
+  }
+}
+
+struct RunSetArgs {
+  std::string plugin = "127.0.0.1:50051";
+  std::string athlete;
+  unsigned reps = 6;
+  double load_n = 0;
+  double concentric_s = 3, top_pause_s = 0, eccentric_s = 3.5, bottom_pause_s = 1;
+  double eccentric_min_s = 3, eccentric_max_s = 5;
+  double range_bottom_m = -1, range_top_m = -1;
+  bool json = false;
+};
+
+int run_set(const RunSetArgs& a) {
+  auto stub = v1::GuidedSession::NewStub(
+      grpc::CreateChannel(a.plugin, grpc::InsecureChannelCredentials()));
+  v1::StartSetRequest req;
+  req.set_athlete_id(a.athlete);
+  auto* set = req.mutable_set();
+  set->set_reps(a.reps);
+  set->set_load_n(a.load_n);
+  auto* t = set->mutable_tempo();
+  t->set_concentric_s(a.concentric_s);
+  t->set_top_pause_s(a.top_pause_s);
+  t->set_eccentric_s(a.eccentric_s);
+  t->set_bottom_pause_s(a.bottom_pause_s);
+  t->set_eccentric_min_s(a.eccentric_min_s);
+  t->set_eccentric_max_s(a.eccentric_max_s);
+  if (a.range_top_m >= 0) {
+    req.mutable_range()->set_bottom_m(std::max(0.0, a.range_bottom_m));
+    req.mutable_range()->set_top_m(a.range_top_m);
+  }
+  v1::StartSetResponse started;
+  grpc::ClientContext start_ctx;
+  start_ctx.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(5));
+  if (auto s = stub->StartSet(&start_ctx, req, &started); !s.ok()) return rpc_error("StartSet", s);
+
+  const bool tty = isatty(STDOUT_FILENO) && !a.json;
+  if (!a.json) {
+    std::cout << "session " << started.session_id() << ": " << a.reps << " reps at "
+              << a.load_n << " N, " << a.concentric_s << " s up, " << a.eccentric_s
+              << " s down (counted when lowering takes " << a.eccentric_min_s << "-"
+              << a.eccentric_max_s << " s)\n\n";
+    ctl::print_rep_header(std::cout);
+  }
+  grpc::ClientContext watch_ctx;
+  v1::WatchSessionRequest wreq;
+  wreq.set_session_id(started.session_id());
+  wreq.set_tick_rate_hz(tty ? 10 : 1);
+  auto reader = stub->WatchSession(&watch_ctx, wreq);
+  v1::GuidanceEvent ev;
+  bool faulted = false;
+  v1::SetReport finished;
+  bool have_finished = false;
+  while (reader->Read(&ev)) {
+    if (ev.has_tick() && tty) {
+      const auto& k = ev.tick();
+      std::printf("\r  %-28s %4.1f/%4.1f s  pos %5.1f cm (target %5.1f)  L %5.0f N  R %5.0f N ",
+                  phase_text(k.phase()), k.phase_elapsed_s(), k.phase_target_s(),
+                  k.actual_position_m() * 100, k.target_position_m() * 100, k.force_left_n(),
+                  k.force_right_n());
+      std::fflush(stdout);
+    } else if (ev.has_rep() && !a.json) {
+      if (tty) std::cout << "\r" << std::string(100, ' ') << "\r";
+      ctl::print_rep_row(std::cout, ev.rep());
+    } else if (ev.has_fault()) {
+      faulted = true;
+      std::cerr << "FAULT " << ev.fault().code() << ": " << ev.fault().message() << "\n";
+    } else if (ev.has_set_finished()) {
+      finished = ev.set_finished();
+      have_finished = true;
+    }
+  }
+  auto status = reader->Finish();
+  if (!status.ok()) return rpc_error("WatchSession", status);
+  if (!have_finished) {
+    std::cerr << "the stream ended without the set's result\n";
+    return kExitFailed;
+  }
+  if (a.json) {
+    std::cout << to_json(finished) << "\n";
+  } else {
+    if (tty) std::cout << "\r" << std::string(100, ' ') << "\r";
+    std::cout << "\n";
+    ctl::print_summary(std::cout, finished);
+    std::cout << "session id: " << started.session_id() << "\n";
+  }
+  return faulted ? kExitSetFault : 0;
+}
+
+int show_report(const std::string& plugin, const std::string& session_id, bool json) {
+  auto stub = v1::GuidedSession::NewStub(
+      grpc::CreateChannel(plugin, grpc::InsecureChannelCredentials()));
+  grpc::ClientContext ctx;
+  ctx.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(5));
+  v1::GetSessionReportRequest req;
+  req.set_session_id(session_id);
+  v1::SessionReport report;
+  if (auto s = stub->GetSessionReport(&ctx, req, &report); !s.ok())
+    return rpc_error("GetSessionReport", s);
+  if (json) {
+    std::cout << to_json(report) << "\n";
+    return 0;
+  }
+  std::cout << "session " << report.session_id() << ", athlete " << report.athlete_id()
+            << ", machine " << report.machine_id() << " (" << report.machine_model() << ")\n\n";
+  for (const auto& set : report.sets()) ctl::print_set(std::cout, set);
+  return 0;
+}
+
+int gym_sessions(const std::string& gym_url, bool json) {
+  tempoload::http::HttpClient client(gym_url);
+  auto r = client.get("/api/v1/sessions");
+  if (!r.ok || r.response.status != 200) {
+    std::cerr << "gym server " << gym_url << ": "
+              << (r.ok ? "HTTP " + std::to_string(r.response.status) + " " + r.response.body
+                       : r.error)
+              << "\n";
+    return kExitFailed;
+  }
+  if (json) {
+    std::cout << r.response.body << "\n";
+    return 0;
+  }
+  nlohmann::json list;
+  try {
+    list = nlohmann::json::parse(r.response.body).at("sessions");
+  } catch (const std::exception& e) {
+    std::cerr << "gym server " << gym_url << ": unexpected reply: " << e.what() << "\n";
+    return kExitFailed;
+  }
+  std::cout << "gym server " << gym_url << " holds " << list.size() << " session(s):\n";
+  for (const auto& s : list)
+    std::cout << "  " << s.value("session_id", "?") << "  athlete " << s.value("athlete_id", "?")
+              << "  machine " << s.value("machine_id", "?") << "  reps counted "
+              << s.value("reps_counted", 0) << "\n";
+  return 0;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  CLI::App app{"tempoloadctl: run and inspect tempoload sessions"};
+  app.require_subcommand(1);
+
+  RunSetArgs rs;
+  auto* run = app.add_subcommand("run-set", "run a guided set on the machine and show each rep");
+  run->add_option("--plugin", rs.plugin, "plugin gRPC address")->capture_default_str();
+  run->add_option("--athlete", rs.athlete, "athlete id")->required();
+  run->add_option("--reps", rs.reps, "reps to count")->capture_default_str();
+  run->add_option("--load", rs.load_n, "resistance [N]")->required();
+  run->add_option("--up", rs.concentric_s, "lifting time [s]")->capture_default_str();
+  run->add_option("--top-pause", rs.top_pause_s, "pause at the top [s]")->capture_default_str();
+  run->add_option("--down", rs.eccentric_s, "target lowering time [s]")->capture_default_str();
+  run->add_option("--bottom-pause", rs.bottom_pause_s, "pause at the bottom [s]")
+      ->capture_default_str();
+  run->add_option("--down-min", rs.eccentric_min_s, "fastest lowering that counts [s]")
+      ->capture_default_str();
+  run->add_option("--down-max", rs.eccentric_max_s, "slowest lowering that counts [s]")
+      ->capture_default_str();
+  run->add_option("--range-bottom", rs.range_bottom_m, "calibrated bottom of the range [m]");
+  run->add_option("--range-top", rs.range_top_m, "calibrated top of the range [m]");
+  run->add_flag("--json", rs.json, "print the set's result as JSON");
+
+  std::string plugin = "127.0.0.1:50051", session_id, gym_url = "http://127.0.0.1:8080";
+  bool json = false;
+  auto* report = app.add_subcommand("report", "show a stored session's reps and summary");
+  report->add_option("--plugin", plugin, "plugin gRPC address")->capture_default_str();
+  report->add_option("--session", session_id, "session id")->required();
+  report->add_flag("--json", json, "JSON output");
+
+  auto* gym = app.add_subcommand("gym-sessions", "list the sessions a gym server received");
+  gym->add_option("--gym", gym_url, "gym server base URL")->capture_default_str();
+  gym->add_flag("--json", json, "JSON output");
+
+  CLI11_PARSE(app, argc, argv);
+  try {
+    if (*run) return run_set(rs);
+    if (*report) return show_report(plugin, session_id, json);
+    if (*gym) return gym_sessions(gym_url, json);
+  } catch (const std::exception& e) {
+    std::cerr << "tempoloadctl: " << e.what() << "\n";
+    return kExitFailed;
+  }
+  return 2;
+}

@@ -1,0 +1,79 @@
+// The control loop's handler: runs one set at a time through protocols::SetProtocol and keeps
+// the machine safe (machine force limit, e-stop, device watchdog, drive fault, comms loss).
+// on_cycle() runs on the loop thread; post() and the getters are for the other threads.
+#pragma once
+
+#include <atomic>
+#include <mutex>
+#include <optional>
+
+#include "drivers/register_map.hpp"
+#include "plugin/loop/control_loop.hpp"
+#include "plugin/loop/loop_messages.hpp"
+#include "plugin/loop/spsc_queue.hpp"
+#include "protocols/set_protocol.hpp"
+
+namespace tempoload::plugin {
+
+struct RunnerOptions {
+  double max_force_n = 0;          // the machine's limit (register map) [N]
+  int tick_every_cycles = 10;      // one kTick event per this many cycles
+  int max_comms_errors_in_set = 20;  // consecutive failed exchanges during a set -> kComms fault
+  int reset_cycles = 20;           // cycles of the fault-reset pulse when a set starts
+  int ready_timeout_cycles = 500;  // the machine must report ready this soon after the reset
+};
+
+class SetRunner final : public CycleHandler {
+ public:
+  using EventQueue = SpscQueue<LoopEvent, 1024>;  // reps, faults, set ends: never dropped in
+                                                   // practice (a few per minute)
+  using TickQueue = SpscQueue<LoopEvent, 4096>;    // display ticks: a slow reader loses some
+
+  SetRunner(RunnerOptions options, EventQueue& events, TickQueue& ticks);
+
+  // Any thread: queue a start or stop for the loop. False when the request queue is full.
+  bool post(const ControlRequest& request);
+
+  // Any thread: the latest machine state the loop saw.
+  std::uint32_t last_status() const { return last_status_.load(std::memory_order_relaxed); }
+  bool machine_responding() const { return responding_.load(std::memory_order_relaxed); }
+  bool set_active() const { return active_.load(std::memory_order_relaxed); }
+
+  // Loop thread.
+  drivers::Command on_cycle(const drivers::Sample& sample, drivers::CycleResult read,
+                            std::int64_t now_ns) override;
+  void on_overrun_fault() override;
+  bool idle() const override { return !set_active(); }
+
+ private:
+  enum class Stage { kIdle, kResetting, kRunning };
+
+  void handle_requests(std::int64_t now_ns);
+  void fail(FaultCode code, const drivers::Sample& sample);
+  FaultCode check_machine(const drivers::Sample& sample) const;
+  void emit(LoopEventKind kind, const drivers::Sample& sample, double load_n,
+            FaultCode fault = FaultCode::kNone);
+  drivers::Command command_for(const protocols::LoadCommand& load) const;
+
+  RunnerOptions options_;
+  EventQueue& events_;
+  TickQueue& ticks_;
+  std::mutex post_mutex_;  // serialises producers; the loop never takes it
+  SpscQueue<ControlRequest, 16> requests_;
+
+  Stage stage_ = Stage::kIdle;
+  std::optional<protocols::SetProtocol> protocol_;
+  std::uint32_t set_id_ = 0;
+  std::int64_t set_start_ns_ = 0;
+  int stage_cycles_ = 0;
+  int comms_errors_in_row_ = 0;
+  std::uint64_t cycle_ = 0;
+  drivers::Command last_command_;
+  std::atomic<bool> overrun_{false};
+
+  std::atomic<std::uint32_t> last_status_{0};
+  std::atomic<bool> responding_{false};
+  std::atomic<bool> active_{false};
+};
+
+}  // namespace tempoload::plugin

@@ -1,0 +1,185 @@
+#include "plugin/session/session_worker.hpp"
+
+#include <spdlog/spdlog.h>
+
+#include <chrono>
+
+#include "plugin/session/proto_conversion.hpp"
+#include "protocols/rep_metrics.hpp"
+
+namespace tempoload::plugin {
+namespace v1 = tempoload::v1;
+namespace {
+
+std::int64_t unix_ms() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+std::string end_reason_text(const LoopEvent& e) {
+  if (e.fault != FaultCode::kNone) return std::string("fault: ") + describe(e.fault);
+  switch (e.end_reason) {
+    case protocols::EndReason::kTargetReached: return "target reached";
+    case protocols::EndReason::kStopped: return "stopped";
+    case protocols::EndReason::kIdleTimeout: return "idle timeout";
+    case protocols::EndReason::kFault: return "fault";
+    case protocols::EndReason::kNone: break;
+  }
+  return "ended";
+}
+
+}  // namespace
+
+SessionWorker::SessionWorker(SetRunner::EventQueue& events, SetRunner::TickQueue& ticks,
+                             SessionStore& store, GuidanceHub& hub,
+                             std::function<void()> on_report_queued)
+    : events_(events),
+      ticks_(ticks),
+      store_(store),
+      hub_(hub),
+      on_report_queued_(std::move(on_report_queued)) {}
+
+SessionWorker::~SessionWorker() { stop(); }
+
+void SessionWorker::expect(SessionPlan plan) {
+  std::lock_guard lock(mutex_);
+  hub_.open_session(plan.session_id);
+  const auto id = plan.set_id;
+  plans_[id] = std::move(plan);
+}
+
+std::optional<SessionPlan> SessionWorker::busy() const {
+  std::lock_guard lock(mutex_);
+  if (plans_.empty()) return std::nullopt;
+  return plans_.begin()->second;
+}
+
+void SessionWorker::start() {
+  running_ = true;
+  thread_ = std::thread([this] { run(); });
+}
+
+void SessionWorker::stop() {
+  running_ = false;
+  if (thread_.joinable()) thread_.join();
+}
+
+void SessionWorker::run() {
+  while (running_) {
+    if (!drain()) std::this_thread::sleep_for(std::chrono::milliseconds(2));
+  }
+  drain();
+}
+
+bool SessionWorker::drain() {
+  bool any = false;
+  LoopEvent e;
+  while (events_.pop(e)) {
+    any = true;
+    handle(e);
+  }
+  // Only the newest tick matters to a display.
+  bool have_tick = false;
+  while (ticks_.pop(e)) have_tick = true;
+  if (have_tick) {
+    any = true;
+    publish_tick(e);
+  }
+  return any;
+}
+
+void SessionWorker::publish_tick(const LoopEvent& e) {
+  std::string session_id;
+  {
+    std::lock_guard lock(mutex_);
+    auto it = plans_.find(e.set_id);
+    if (it == plans_.end()) return;
+    session_id = it->second.session_id;
+  }
+  v1::GuidanceEvent ev;
+  ev.set_session_id(session_id);
+  auto* t = ev.mutable_tick();
+  t->set_phase(to_proto(e.phase));
+  t->set_target_position_m(e.target_position_m);
+  t->set_actual_position_m(e.position_m);
+  t->set_force_left_n(e.force_left_n);
+  t->set_force_right_n(e.force_right_n);
+  t->set_load_n(e.load_n);
+  t->set_reps_counted(static_cast<std::uint32_t>(e.reps_counted));
+  t->set_phase_elapsed_s(e.phase_elapsed_s);
+  t->set_phase_target_s(e.phase_target_s);
+  hub_.publish(ev, false);
+}
+
+void SessionWorker::handle(const LoopEvent& e) {
+  SessionPlan plan;
+  {
+    std::lock_guard lock(mutex_);
+    auto it = plans_.find(e.set_id);
+    if (it == plans_.end()) {
+      spdlog::warn("event for unknown set {} dropped", e.set_id);
+      return;
+    }
+    plan = it->second;
+  }
+  v1::GuidanceEvent ev;
+  ev.set_session_id(plan.session_id);
+  try {
+    switch (e.kind) {
+      case LoopEventKind::kRep: {
+        const auto spec = to_spec(plan.prescription);
+        auto rep = to_proto(e.rep, protocols::cue_for(e.rep, spec.tempo, spec.min_range_fraction),
+                            unix_ms());
+        store_.add_rep(plan.session_id, rep);  // durable before anyone is told
+        {
+          std::lock_guard lock(mutex_);
+          reps_[e.set_id].push_back(e.rep);
+        }
+        spdlog::info("session {} rep {}: {} (eccentric {:.2f} s, SI {:+.1f}%)", plan.session_id,
+                     rep.index(), v1::RepVerdict_Name(rep.verdict()), rep.eccentric_s(),
+                     rep.symmetry_index_pct());
+        *ev.mutable_rep() = rep;
+        hub_.publish(ev, true);
+        break;
+      }
+      case LoopEventKind::kFault: {
+        store_.add_fault(plan.session_id, to_string(e.fault), describe(e.fault), unix_ms());
+        spdlog::error("session {}: fault {}: {}", plan.session_id, to_string(e.fault),
+                      describe(e.fault));
+        ev.mutable_fault()->set_code(to_string(e.fault));
+        ev.mutable_fault()->set_message(describe(e.fault));
+        hub_.publish(ev, true);
+        break;
+      }
+      case LoopEventKind::kFinished: {
+        std::vector<protocols::RepMetrics> reps;
+        {
+          std::lock_guard lock(mutex_);
+          reps = std::move(reps_[e.set_id]);
+          reps_.erase(e.set_id);
+          plans_.erase(e.set_id);
+        }
+        const auto summary = to_proto(protocols::summarize(reps), end_reason_text(e));
+        const auto report = store_.finish_session(plan.session_id, summary, unix_ms());
+        spdlog::info("session {} finished: {} of {} reps counted ({})", plan.session_id,
+                     summary.reps_counted(), summary.reps_attempted(), summary.end_reason());
+        *ev.mutable_set_finished() = report.sets(0);
+        hub_.publish(ev, true);
+        if (on_report_queued_) on_report_queued_();
+        break;
+      }
+      case LoopEventKind::kTick: break;
+    }
+  } catch (const StoreError& err) {
+    // Nothing is announced that is not stored: the athlete sees a fault instead.
+    spdlog::error("session {}: storage failed: {}", plan.session_id, err.what());
+    v1::GuidanceEvent fault;
+    fault.set_session_id(plan.session_id);
+    fault.mutable_fault()->set_code("storage");
+    fault.mutable_fault()->set_message(std::string("could not store the result: ") + err.what());
+    hub_.publish(fault, true);
+  }
+}
+
+}  // namespace tempoload::plugin

@@ -1,0 +1,62 @@
+// Consumes the control loop's events off the loop thread: stores each rep durably before
+// announcing it, finishes sessions (summary, stored report, outbox) and feeds the guidance hub.
+#pragma once
+
+#include <atomic>
+#include <condition_variable>
+#include <functional>
+#include <map>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "plugin/loop/set_runner.hpp"
+#include "plugin/session/guidance_hub.hpp"
+#include "plugin/storage/session_store.hpp"
+#include "tempoload/v1/guided_session.pb.h"
+
+namespace tempoload::plugin {
+
+struct SessionPlan {
+  std::string session_id;
+  std::uint32_t set_id = 0;
+  tempoload::v1::SetPrescription prescription;  // defaults filled in
+};
+
+class SessionWorker {
+ public:
+  SessionWorker(SetRunner::EventQueue& events, SetRunner::TickQueue& ticks, SessionStore& store,
+                GuidanceHub& hub, std::function<void()> on_report_queued);
+  ~SessionWorker();
+
+  // Registers a session before its start request goes to the loop.
+  void expect(SessionPlan plan);
+  // The session whose set is queued or running, if any.
+  std::optional<SessionPlan> busy() const;
+  void start();
+  void stop();  // drains what is queued first
+
+  std::uint64_t ticks_dropped() const { return ticks_.dropped(); }
+
+ private:
+  void run();
+  bool drain();
+  void handle(const LoopEvent& e);
+  void publish_tick(const LoopEvent& e);
+
+  SetRunner::EventQueue& events_;
+  SetRunner::TickQueue& ticks_;
+  SessionStore& store_;
+  GuidanceHub& hub_;
+  std::function<void()> on_report_queued_;
+
+  mutable std::mutex mutex_;
+  std::map<std::uint32_t, SessionPlan> plans_;  // by set id
+  std::map<std::uint32_t, std::vector<protocols::RepMetrics>> reps_;
+  std::thread thread_;
+  std::atomic<bool> running_{false};
+};
+
+}  // namespace tempoload::plugin
