@@ -21,12 +21,25 @@ class ForceAccumulator {
  public:
   void reset();
   void add(const MotionSample& s);
-  double peak_left_n() const;
+  double peak_left_n() const;  // highest sample, the last one included; 0 before any
   double peak_right_n() const;
-  double mean_left_n() const;   // integral of F dt / elapsed time; 0 before two samples
+  double mean_left_n() const;  // integral of F dt / elapsed time; 0 before two samples
   double mean_right_n() const;
-  double min_position_m() const;
+  double min_position_m() const;  // 0 before any sample
   double max_position_m() const;
+
+ private:
+  int samples_ = 0;
+  double last_t_s_ = 0;
+  double last_left_n_ = 0;
+  double last_right_n_ = 0;
+  double elapsed_s_ = 0;
+  double impulse_left_ns_ = 0;  // integral of F dt [N s]
+  double impulse_right_ns_ = 0;
+  double peak_left_n_ = 0;
+  double peak_right_n_ = 0;
+  double min_position_m_ = 0;
+  double max_position_m_ = 0;
 };
 
 // Aggregates counted reps (attempted counts every rep); see SetSummary for each field.

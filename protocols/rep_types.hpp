@@ -6,21 +6,31 @@ namespace tempoload::protocols {
 // One machine reading, in protocol time (seconds from the start of the set, monotonic).
 struct MotionSample {
   double t_s = 0;
-  double position_m = 0;   // platform height [m]
-  double velocity_mps = 0; // [m/s], positive up
+  double position_m = 0;    // platform height [m]
+  double velocity_mps = 0;  // [m/s], positive up
   double force_left_n = 0;
   double force_right_n = 0;
 };
 
-enum class Phase { kLoading, kReady, kConcentric, kTopPause, kEccentric, kBottomPause, kUnloading, kDone };
+enum class Phase {
+  kLoading,
+  kReady,
+  kConcentric,
+  kTopPause,
+  kEccentric,
+  kBottomPause,
+  kUnloading,
+  kDone
+};
 
 enum class Verdict { kCounted, kTooFast, kTooSlow, kPartialRange };
 
 const char* to_string(Phase p);
 const char* to_string(Verdict v);
 
-// Measurements of one rep (trivially copyable: it crosses the control loop's lock-free queue). Force means are time-weighted over concentric + top pause +
-// eccentric. Symmetry index SI = (R - L) / (0.5 (R + L)) x 100 on the mean forces.
+// Measurements of one rep (trivially copyable: it crosses the control loop's lock-free queue).
+// Force means are time-weighted over concentric + top pause + eccentric.
+// Symmetry index SI = (R - L) / (0.5 (R + L)) x 100 on the mean forces.
 struct RepMetrics {
   int index = 0;  // 1-based attempt number in the set
   Verdict verdict = Verdict::kCounted;
@@ -32,6 +42,9 @@ struct RepMetrics {
   double eccentric_s = 0;
   double bottom_pause_s = 0;  // pause before this rep; 0 for the first
   double range_m = 0;         // highest minus lowest position during the rep [m]
+  // Travel judged against min_range_fraction, as a fraction of the calibrated range: range_m /
+  // span, or for a lowering that turned back up before the bottom, how far it got down.
+  double range_fraction = 0;
   double peak_force_left_n = 0;
   double peak_force_right_n = 0;
   double mean_force_left_n = 0;
@@ -49,7 +62,7 @@ struct SetSummary {
   double peak_force_right_n = 0;
   double mean_force_left_n = 0;  // mean of counted reps' means
   double mean_force_right_n = 0;
-  double symmetry_index_pct = 0; // SI of the two means above
+  double symmetry_index_pct = 0;  // SI of the two means above
   double time_under_tension_s = 0;
 };
 

@@ -13,8 +13,8 @@ struct TempoSpec {
 };
 
 struct SetSpec {
-  int reps = 6;                     // reps to count
-  double load_n = 0;                // motor resistance during the set [N]
+  int reps = 6;       // reps to count
+  double load_n = 0;  // motor resistance during the set [N]
   TempoSpec tempo;
   double min_range_fraction = 0.8;  // travel a rep needs, as a fraction of the calibrated range
   double idle_timeout_s = 15.0;     // set ends when no rep starts for this long [s]
