@@ -6,7 +6,7 @@ set -euo pipefail
 packages=(
   build-essential cmake pkg-config
   libgrpc++-dev protobuf-compiler-grpc libprotobuf-dev protobuf-compiler
-  libmodbus-dev libsqlite3-dev sqlite3 libboost-dev libssl-dev
+  libmodbus-dev libsqlite3-dev sqlite3 libboost-dev libssl-dev openssl
   nlohmann-json3-dev libcli11-dev libspdlog-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   python3 python3-pymodbus python3-serial python3-serial-asyncio python3-grpcio

@@ -1,0 +1,241 @@
+#include "sim/scenario.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <fstream>
+#include <initializer_list>
+#include <nlohmann/json.hpp>
+#include <sstream>
+
+namespace tempoload::sim {
+namespace {
+
+using json = nlohmann::json;
+
+// Reads one JSON object's fields; every error names the file and the field's path.
+class Fields {
+ public:
+  Fields(const json& obj, std::string source, std::string path)
+      : obj_(obj), source_(std::move(source)), path_(std::move(path)) {
+    if (!obj_.is_object()) fail_at(path_, "must be an object, got " + obj_.dump());
+  }
+
+  void allow_only(std::initializer_list<const char*> keys) const {
+    for (const auto& [key, _] : obj_.items()) {
+      if (std::none_of(keys.begin(), keys.end(), [&](const char* k) { return key == k; }))
+        fail_at(at(key), "unknown key");
+    }
+  }
+
+  bool has(const char* key) const { return obj_.contains(key); }
+  const json& raw(const char* key) const { return obj_.at(key); }
+  std::string at(const std::string& key) const { return path_.empty() ? key : path_ + "." + key; }
+
+  // A number in [lo, hi] (or (lo, hi) when `open`); `fallback` when absent and not required.
+  double number(const char* key, double lo, double hi, std::optional<double> fallback,
+                bool open = false) const {
+    if (!has(key)) {
+      if (!fallback) fail_at(at(key), "missing");
+      return *fallback;
+    }
+    const json& v = obj_.at(key);
+    if (!v.is_number()) fail_at(at(key), "must be a number, got " + v.dump());
+    const double d = v.get<double>();
+    const bool inside = open ? (d > lo && d < hi) : (d >= lo && d <= hi);
+    if (!std::isfinite(d) || !inside) {
+      fail_at(at(key), "must be in " + std::string(open ? "(" : "[") + fmt(lo) + ", " + fmt(hi) +
+                           (open ? ")" : "]") + ", got " + v.dump());
+    }
+    return d;
+  }
+
+  long integer(const char* key, long lo, long hi, std::optional<long> fallback) const {
+    if (!has(key)) {
+      if (!fallback) fail_at(at(key), "missing");
+      return *fallback;
+    }
+    const json& v = obj_.at(key);
+    if (!v.is_number_integer()) fail_at(at(key), "must be an integer, got " + v.dump());
+    const long i = v.get<long>();
+    if (i < lo || i > hi) {
+      fail_at(at(key), "must be in [" + std::to_string(lo) + ", " + std::to_string(hi) + "], got " +
+                           std::to_string(i));
+    }
+    return i;
+  }
+
+  std::string text(const char* key, std::optional<std::string> fallback) const {
+    if (!has(key)) {
+      if (!fallback) fail_at(at(key), "missing");
+      return *fallback;
+    }
+    const json& v = obj_.at(key);
+    if (!v.is_string()) fail_at(at(key), "must be a string, got " + v.dump());
+    return v.get<std::string>();
+  }
+
+  [[noreturn]] void fail_at(const std::string& field, const std::string& what) const {
+    throw ScenarioError(source_ + ": " + field + ": " + what);
+  }
+
+ private:
+  static std::string fmt(double d) {
+    std::ostringstream ss;
+    ss << d;
+    return ss.str();
+  }
+
+  const json& obj_;
+  std::string source_;
+  std::string path_;
+};
+
+constexpr double kMaxDurationS = 60;
+
+void parse_tempo(const Fields& f, Tempo& t) {
+  f.allow_only({"concentric_s", "top_pause_s", "eccentric_s", "bottom_pause_s"});
+  t.concentric_s = f.number("concentric_s", 0, kMaxDurationS, std::nullopt, true);
+  t.top_pause_s = f.number("top_pause_s", 0, kMaxDurationS, std::nullopt);
+  t.eccentric_s = f.number("eccentric_s", 0, kMaxDurationS, std::nullopt, true);
+  t.bottom_pause_s = f.number("bottom_pause_s", 0, kMaxDurationS, std::nullopt);
+}
+
+std::optional<double> optional_number(const Fields& f, const char* key, double lo, double hi,
+                                      bool open) {
+  if (!f.has(key)) return std::nullopt;
+  return f.number(key, lo, hi, std::nullopt, open);
+}
+
+RepOverride parse_rep(const Fields& f) {
+  f.allow_only({"rep", "concentric_s", "top_pause_s", "eccentric_s", "bottom_pause_s",
+                "range_fraction", "note"});
+  RepOverride r;
+  r.rep = static_cast<int>(f.integer("rep", 1, 10000, std::nullopt));
+  r.concentric_s = optional_number(f, "concentric_s", 0, kMaxDurationS, true);
+  r.top_pause_s = optional_number(f, "top_pause_s", 0, kMaxDurationS, false);
+  r.eccentric_s = optional_number(f, "eccentric_s", 0, kMaxDurationS, true);
+  r.bottom_pause_s = optional_number(f, "bottom_pause_s", 0, kMaxDurationS, false);
+  r.range_fraction = optional_number(f, "range_fraction", 0, 1, false);
+  if (r.range_fraction && *r.range_fraction <= 0)
+    f.fail_at(f.at("range_fraction"), "must be in (0, 1], got 0");
+  r.note = f.text("note", "");
+  return r;
+}
+
+ScenarioEvent parse_event(const Fields& f) {
+  f.allow_only({"at_s", "event"});
+  ScenarioEvent e;
+  e.at_s = f.number("at_s", 0, 3600, std::nullopt);
+  const std::string kind = f.text("event", std::nullopt);
+  if (kind == "estop") {
+    e.kind = EventKind::kEstop;
+  } else if (kind == "drive_fault") {
+    e.kind = EventKind::kDriveFault;
+  } else {
+    f.fail_at(f.at("event"), "unknown event '" + kind + "' (expected estop or drive_fault)");
+  }
+  return e;
+}
+
+const json& array_field(const Fields& f, const char* key) {
+  const json& a = f.raw(key);
+  if (!a.is_array()) f.fail_at(f.at(key), "must be an array, got " + a.dump());
+  return a;
+}
+
+}  // namespace
+
+RepPlan Scenario::plan_for(int rep) const {
+  RepPlan plan{tempo, range_fraction, ""};
+  for (const RepOverride& o : reps) {
+    if (o.rep != rep) continue;
+    plan.tempo.concentric_s = o.concentric_s.value_or(plan.tempo.concentric_s);
+    plan.tempo.top_pause_s = o.top_pause_s.value_or(plan.tempo.top_pause_s);
+    plan.tempo.eccentric_s = o.eccentric_s.value_or(plan.tempo.eccentric_s);
+    plan.tempo.bottom_pause_s = o.bottom_pause_s.value_or(plan.tempo.bottom_pause_s);
+    plan.range_fraction = o.range_fraction.value_or(plan.range_fraction);
+    plan.note = o.note;
+  }
+  return plan;
+}
+
+Scenario parse_scenario(const std::string& json_text, const std::string& source) {
+  json j;
+  try {
+    j = json::parse(json_text);
+  } catch (const json::parse_error& e) {
+    throw ScenarioError(source + ": not valid JSON: " + e.what());
+  }
+  if (!j.is_object()) throw ScenarioError(source + ": top level must be an object");
+  const Fields top(j, source, "");
+  top.allow_only({"name", "description", "athlete", "tempo", "range_fraction", "start_delay_s",
+                  "max_reps", "reps", "events", "noise"});
+
+  Scenario s;
+  s.name = top.text("name", std::nullopt);
+  if (s.name.empty()) top.fail_at("name", "must not be empty");
+  s.description = top.text("description", "");
+
+  if (!top.has("athlete")) top.fail_at("athlete", "missing");
+  const Fields athlete(top.raw("athlete"), source, "athlete");
+  athlete.allow_only({"body_mass_kg", "one_rm_load_n", "left_share", "fatigue_per_rep"});
+  s.body_mass_kg = athlete.number("body_mass_kg", 20, 300, std::nullopt);
+  s.one_rm_load_n = athlete.number("one_rm_load_n", 0, 20000, std::nullopt, true);
+  s.left_share = athlete.number("left_share", 0, 1, std::nullopt, true);
+  s.fatigue_per_rep = athlete.number("fatigue_per_rep", 0, 0.5, 0.0);
+
+  if (!top.has("tempo")) top.fail_at("tempo", "missing");
+  parse_tempo(Fields(top.raw("tempo"), source, "tempo"), s.tempo);
+
+  s.range_fraction = top.number("range_fraction", 0, 1, 0.9);
+  if (s.range_fraction <= 0) top.fail_at("range_fraction", "must be in (0, 1], got 0");
+  s.start_delay_s = top.number("start_delay_s", 0, kMaxDurationS, 1.0);
+  s.max_reps = static_cast<int>(top.integer("max_reps", 1, 10000, 12));
+
+  if (top.has("reps")) {
+    const json& reps = array_field(top, "reps");
+    for (std::size_t i = 0; i < reps.size(); ++i) {
+      const std::string at = "reps[" + std::to_string(i) + "]";
+      RepOverride r = parse_rep(Fields(reps[i], source, at));
+      for (const RepOverride& other : s.reps)
+        if (other.rep == r.rep) top.fail_at(at + ".rep", "rep " + std::to_string(r.rep) + " twice");
+      s.reps.push_back(std::move(r));
+    }
+  }
+  if (top.has("events")) {
+    const json& events = array_field(top, "events");
+    for (std::size_t i = 0; i < events.size(); ++i)
+      s.events.push_back(
+          parse_event(Fields(events[i], source, "events[" + std::to_string(i) + "]")));
+    std::stable_sort(
+        s.events.begin(), s.events.end(),
+        [](const ScenarioEvent& a, const ScenarioEvent& b) { return a.at_s < b.at_s; });
+  }
+  if (top.has("noise")) {
+    const Fields noise(top.raw("noise"), source, "noise");
+    noise.allow_only({"force_sd_n", "seed"});
+    s.force_sd_n = noise.number("force_sd_n", 0, 1000, 0.0);
+    s.seed = static_cast<std::uint32_t>(noise.integer("seed", 0, 4294967295L, 1));
+  }
+  return s;
+}
+
+Scenario load_scenario_file(const std::filesystem::path& path) {
+  std::ifstream in(path);
+  if (!in) throw ScenarioError(path.string() + ": cannot open scenario file");
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return parse_scenario(ss.str(), path.string());
+}
+
+const char* to_string(EventKind kind) {
+  switch (kind) {
+    case EventKind::kEstop:
+      return "estop";
+    case EventKind::kDriveFault:
+      return "drive_fault";
+  }
+  return "?";
+}
+
+}  // namespace tempoload::sim

@@ -1,0 +1,84 @@
+// A simulator scenario: the scripted athlete, their tempo and per-rep deviations, timed fault
+// events and sensor noise, loaded from a JSON file (format: sim/scenarios/default.json).
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+namespace tempoload::sim {
+
+// A scenario file that is malformed or out of range; what() names the file and the field,
+// e.g. "default.json: athlete.left_share: must be in (0, 1), got 1.5".
+class ScenarioError : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+struct Tempo {
+  double concentric_s = 3.0;    // bottom -> top [s]
+  double top_pause_s = 0.5;     // hold at the top [s]
+  double eccentric_s = 3.5;     // top -> bottom [s]
+  double bottom_pause_s = 1.0;  // hold at the bottom before the next rep [s]
+};
+
+// Deviations of one rep (1-based within a set) from the scenario's tempo; unset = as scripted.
+struct RepOverride {
+  int rep = 1;
+  std::optional<double> concentric_s;
+  std::optional<double> top_pause_s;
+  std::optional<double> eccentric_s;
+  std::optional<double> bottom_pause_s;  // the pause after this rep
+  std::optional<double> range_fraction;
+  std::string note;  // why, for the log
+};
+
+// What the athlete means to do in one rep, after overrides.
+struct RepPlan {
+  Tempo tempo;
+  double range_fraction = 0.9;  // top of the movement as a fraction of the machine's travel
+  std::string note;
+};
+
+enum class EventKind {
+  kEstop,       // the e-stop is pressed (latched until a reset)
+  kDriveFault,  // the drive reports a fault (latched until a reset)
+};
+
+// A fault injected at_s seconds after the load came on for a set. Each event fires once per
+// simulator run, in the first set that lasts long enough.
+struct ScenarioEvent {
+  double at_s = 0;
+  EventKind kind = EventKind::kEstop;
+};
+
+struct Scenario {
+  std::string name;
+  std::string description;
+  double body_mass_kg = 75;       // the carriage's 20 kg are added by the machine model
+  double one_rm_load_n = 2000;    // heaviest motor load the fresh athlete lifts once [N]
+  double left_share = 0.5;        // fraction of the ground-reaction force on the left plate
+  double fatigue_per_rep = 0.01;  // strength lost per completed rep, fraction of the fresh value
+  Tempo tempo;
+  double range_fraction = 0.9;  // top of the movement as a fraction of the machine's travel
+  double start_delay_s = 1.0;   // load settled this long before the first rep [s]
+  int max_reps = 12;            // the athlete stops after this many reps in a set
+  std::vector<RepOverride> reps;
+  std::vector<ScenarioEvent> events;  // sorted by at_s
+  double force_sd_n = 0;              // gaussian noise on each plate [N]
+  std::uint32_t seed = 1;             // noise seed
+
+  // The plan of rep `rep` (1-based) with its overrides applied.
+  RepPlan plan_for(int rep) const;
+};
+
+// Parses and validates; unknown keys are refused. Throws ScenarioError naming `source`.
+Scenario parse_scenario(const std::string& json_text, const std::string& source);
+Scenario load_scenario_file(const std::filesystem::path& path);
+
+const char* to_string(EventKind kind);
+
+}  // namespace tempoload::sim
