@@ -5,6 +5,8 @@
 #include <algorithm>
 #include <cerrno>
 #include <cmath>
+#include <cstdarg>
+#include <cstdio>
 #include <ctime>
 
 namespace tempoload::drivers {
@@ -17,6 +19,13 @@ std::int64_t monotonic_ns() {
 }
 
 }  // namespace
+
+void ModbusMachine::set_error(const char* fmt, ...) {
+  va_list args;
+  va_start(args, fmt);
+  std::vsnprintf(last_error_.data(), last_error_.size(), fmt, args);
+  va_end(args);
+}
 
 ModbusMachine::ModbusMachine(RegisterMap map, ModbusTcpEndpoint endpoint)
     : map_(std::move(map)),
@@ -38,7 +47,7 @@ bool ModbusMachine::connect() {
   }
   ctx_ = modbus_new_tcp(endpoint_.host.c_str(), endpoint_.port);
   if (!ctx_) {
-    last_error_ = "modbus_new_tcp failed for " + endpoint_.host;
+    set_error("modbus_new_tcp failed for %s", endpoint_.host.c_str());
     return false;
   }
   modbus_set_slave(ctx_, map_.unit_id());
@@ -46,8 +55,8 @@ bool ModbusMachine::connect() {
   const auto sec = static_cast<std::uint32_t>(t);
   modbus_set_response_timeout(ctx_, sec, static_cast<std::uint32_t>((t - sec) * 1e6));
   if (modbus_connect(ctx_) == -1) {
-    last_error_ = "cannot connect to " + endpoint_.host + ":" + std::to_string(endpoint_.port) +
-                  ": " + modbus_strerror(errno);
+    set_error("cannot connect to %s:%d: %s", endpoint_.host.c_str(), endpoint_.port,
+              modbus_strerror(errno));
     return false;
   }
   return true;
@@ -58,8 +67,7 @@ bool ModbusMachine::configure() {
   if (!connect()) return false;
   const auto& m = map_.measurements();
   if (modbus_read_registers(ctx_, m.address, m.count, measurement_regs_.data()) != m.count) {
-    last_error_ = std::string("device does not answer the measurement block: ") +
-                  modbus_strerror(errno);
+    set_error("device does not answer the measurement block: %s", modbus_strerror(errno));
     return false;
   }
   staged_ = Command{};
@@ -68,7 +76,7 @@ bool ModbusMachine::configure() {
 
 bool ModbusMachine::activate() {
   if (!ctx_) {
-    last_error_ = "activate before configure";
+    set_error("activate before configure");
     return false;
   }
   active_ = true;
@@ -112,7 +120,7 @@ CycleResult ModbusMachine::read(Sample& out) {
                                                 m.address, m.count, measurement_regs_.data());
   if (n != m.count) {
     ++comms_errors_;
-    last_error_ = std::string("modbus transaction failed: ") + modbus_strerror(errno);
+    set_error("modbus transaction failed: %s", modbus_strerror(errno));
     // A timed-out reply may still arrive and be taken for the next one: drop what is queued.
     modbus_flush(ctx_);
     return CycleResult::kError;

@@ -2,6 +2,7 @@
 // function 23 writes the command block and reads the measurement block together.
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -31,7 +32,7 @@ class ModbusMachine final : public Machine {
   void deactivate() override;
   CycleResult read(Sample& out) override;
   CycleResult write(const Command& cmd) override;
-  std::string last_error() const override { return last_error_; }
+  std::string last_error() const override { return last_error_.data(); }
 
   const RegisterMap& map() const { return map_; }
   std::uint64_t comms_errors() const { return comms_errors_; }
@@ -49,7 +50,8 @@ class ModbusMachine final : public Machine {
   std::vector<std::uint16_t> command_regs_;      // sized once, reused every cycle
   std::vector<std::uint16_t> measurement_regs_;  // sized once, reused every cycle
   std::uint64_t comms_errors_ = 0;
-  std::string last_error_;
+  void set_error(const char* fmt, ...) __attribute__((format(printf, 2, 3)));
+  std::array<char, 200> last_error_{};  // fixed: set on the loop thread without allocating
 };
 
 }  // namespace tempoload::drivers

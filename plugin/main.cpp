@@ -123,10 +123,9 @@ int main(int argc, char** argv) {
     tp::SessionWorker worker(events, ticks, store, hub, [&reporter] { reporter.notify(); });
     tp::GuidedSessionService service(runner, worker, store, hub, machine);
 
-    if (!loop.start()) {
-      spdlog::error("machine at {}: {}", o.modbus, modbus.last_error());
-      return 1;
-    }
+    if (!loop.start())
+      spdlog::warn("machine at {} not answering yet ({}); retrying in the background", o.modbus,
+                   modbus.last_error());
     worker.start();
     reporter.start();
 

@@ -7,16 +7,11 @@
 
 #include "plugin/api/watch_reactor.hpp"
 #include "plugin/session/proto_conversion.hpp"
+#include "plugin/session/wall_clock.hpp"
 
 namespace tempoload::plugin {
 namespace v1 = tempoload::v1;
 namespace {
-
-std::int64_t unix_ms() {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(
-             std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
 
 // "<machine>-<unix ms>-<8 hex>": unique across machines and restarts; the report's
 // idempotency key.

@@ -41,11 +41,11 @@ ControlLoop::ControlLoop(drivers::Machine& machine, CycleHandler& handler, LoopO
 ControlLoop::~ControlLoop() { stop(); }
 
 bool ControlLoop::start() {
-  if (!machine_.configure() || !machine_.activate()) return false;
-  counters_.connected = true;
+  const bool connected = machine_.configure() && machine_.activate();
+  counters_.connected = connected;
   running_ = true;
   thread_ = std::thread([this] { run(); });
-  return true;
+  return connected;
 }
 
 void ControlLoop::stop() {

@@ -45,8 +45,9 @@ class ControlLoop {
   ControlLoop(drivers::Machine& machine, CycleHandler& handler, LoopOptions options);
   ~ControlLoop();
 
-  // Configures and activates the machine, then starts the thread. False (with
-  // machine.last_error()) when the machine cannot be configured.
+  // Configures and activates the machine, then starts the thread. Returns false (see
+  // machine.last_error()) when the machine did not answer: the loop runs anyway and keeps
+  // reconnecting with backoff, so a plugin started before its drive comes up recovers.
   bool start();
   void stop();  // joins; the machine is deactivated (safe command) on the loop thread
 

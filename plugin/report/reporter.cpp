@@ -7,15 +7,10 @@
 #include <cmath>
 
 #include "plugin/http/http_client.hpp"
+#include "plugin/session/wall_clock.hpp"
 
 namespace tempoload::plugin {
 namespace {
-
-std::int64_t unix_ms() {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(
-             std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
 
 constexpr const char* kSessionsTarget = "/api/v1/sessions";
 

@@ -5,17 +5,12 @@
 #include <chrono>
 
 #include "plugin/session/proto_conversion.hpp"
+#include "plugin/session/wall_clock.hpp"
 #include "protocols/rep_metrics.hpp"
 
 namespace tempoload::plugin {
 namespace v1 = tempoload::v1;
 namespace {
-
-std::int64_t unix_ms() {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(
-             std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
 
 std::string end_reason_text(const LoopEvent& e) {
   if (e.fault != FaultCode::kNone) return std::string("fault: ") + describe(e.fault);
