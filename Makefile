@@ -4,7 +4,7 @@ BUILD ?= build
 JOBS ?= $(shell nproc)
 BUILD_TYPE ?= RelWithDebInfo
 
-.PHONY: all deps configure build demo test bench format clean
+.PHONY: all deps configure build demo demo-dyn test bench bench-storage api-doc format clean
 
 all: build
 
@@ -20,11 +20,20 @@ build: configure
 demo: build
 	@bash sim/run_demo.sh $(BUILD)
 
+demo-dyn: build
+	@bash sim/run_demo_dyn.sh $(BUILD)
+
 test: build
 	@cd $(BUILD) && ctest --output-on-failure -j $(JOBS)
 
 bench: build
 	@bash tests/bench/control_loop_bench.sh $(BUILD) 30
+
+bench-storage: build
+	@bash tests/bench/storage_bench.sh $(BUILD)
+
+api-doc: build
+	@cmake --build $(BUILD) --target api-doc
 
 format:
 	@git ls-files '*.cpp' '*.hpp' | xargs clang-format -i

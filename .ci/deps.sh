@@ -10,6 +10,7 @@ packages=(
   nlohmann-json3-dev libcli11-dev libspdlog-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   python3 python3-pymodbus python3-serial python3-serial-asyncio python3-grpcio
+  golang-go golang-github-hashicorp-go-plugin-dev golang-google-grpc-dev
 )
 
 missing=()

@@ -106,6 +106,21 @@ void ModbusMachine::encode_command() {
               command_regs_.data());
   map_.encode(Signal::kVelocityLimit, c.velocity_limit_mps, command_regs_.data());
   map_.encode(Signal::kControl, c.reset_faults ? 1.0 : 0.0, command_regs_.data());
+  if (map_.kind() == MachineKind::kDynamometer) encode_dynamometer(c);
+}
+
+void ModbusMachine::encode_dynamometer(const Command& c) {
+  const MachineLimits& l = map_.limits();
+  auto angle = [&](double a) { return std::clamp(a, l.angle_min_rad, l.angle_max_rad); };
+  std::uint16_t* regs = command_regs_.data();
+  map_.encode(Signal::kSide, static_cast<double>(c.side), regs);
+  map_.encode(Signal::kVelocitySetpoint,
+              std::clamp(c.velocity_radps, -l.max_speed_radps, l.max_speed_radps), regs);
+  map_.encode(Signal::kTorqueSetpoint, std::clamp(c.torque_nm, 0.0, l.max_torque_nm), regs);
+  map_.encode(Signal::kTorqueLimit, std::clamp(c.torque_limit_nm, 0.0, l.max_torque_nm), regs);
+  map_.encode(Signal::kAngleSetpoint, angle(c.angle_rad), regs);
+  map_.encode(Signal::kRomMin, angle(c.rom_min_rad), regs);
+  map_.encode(Signal::kRomMax, angle(c.rom_max_rad), regs);
 }
 
 CycleResult ModbusMachine::read(Sample& out) {
@@ -134,6 +149,9 @@ CycleResult ModbusMachine::read(Sample& out) {
   out.position_m = map_.decode(Signal::kPosition, r);
   out.velocity_mps = map_.decode(Signal::kVelocity, r);
   out.motor_force_n = map_.decode(Signal::kMotorForce, r, std::nan(""));
+  out.angle_rad = map_.decode(Signal::kAngle, r);
+  out.angular_velocity_radps = map_.decode(Signal::kAngularVelocity, r);
+  out.torque_nm = map_.decode(Signal::kTorque, r);
   return CycleResult::kOk;
 }
 

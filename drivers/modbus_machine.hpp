@@ -40,6 +40,7 @@ class ModbusMachine final : public Machine {
  private:
   bool connect();
   void encode_command();
+  void encode_dynamometer(const Command& c);
 
   RegisterMap map_;
   ModbusTcpEndpoint endpoint_;

@@ -73,7 +73,7 @@ WordOrder parse_word_order(const std::string& s, const std::string& where) {
 }
 
 RegisterBlock parse_block(const json& j, const char* name, Direction direction, int max_count,
-                          WordOrder default_order, const std::string& source) {
+                          WordOrder default_order, MachineKind kind, const std::string& source) {
   const std::string where = source + ": " + name;
   if (!j.is_object()) fail(where, "must be an object");
   reject_unknown_keys(j, {"address", "count", "registers"}, where);
@@ -103,6 +103,9 @@ RegisterBlock parse_block(const json& j, const char* name, Direction direction, 
       fail(at, std::string("is a ") +
                    (direction == Direction::kCommand ? "measurement" : "command") +
                    " signal and cannot be in " + name);
+    if (!info(*signal).used_by_kind(kind))
+      fail(at, "signal '" + signal_name + "' is not used by a " + std::string(to_string(kind)) +
+                   " map");
 
     RegisterEntry e{};
     e.signal = *signal;
@@ -134,6 +137,34 @@ RegisterBlock parse_block(const json& j, const char* name, Direction direction, 
     block.entries.push_back(std::move(e));
   }
   return block;
+}
+
+MachineKind parse_kind(const std::string& s, const std::string& where) {
+  if (s == to_string(MachineKind::kCalfRaise)) return MachineKind::kCalfRaise;
+  if (s == to_string(MachineKind::kDynamometer)) return MachineKind::kDynamometer;
+  fail(where, "unknown kind '" + s + "' (expected calf_raise or dynamometer)");
+}
+
+// Angles and speeds are written in degrees here (what a clinician sets), kept in radians.
+MachineLimits parse_dynamometer_limits(const json& limits, const std::string& lw) {
+  constexpr double kRadPerDeg = 3.14159265358979323846 / 180.0;
+  reject_unknown_keys(
+      limits, {"max_torque_nm", "max_speed_deg_s", "angle_min_deg", "angle_max_deg", "watchdog_ms"},
+      lw);
+  MachineLimits m;
+  m.max_torque_nm = number(require(limits, "max_torque_nm", lw), lw + ".max_torque_nm");
+  if (m.max_torque_nm <= 0) fail(lw + ".max_torque_nm", "must be > 0");
+  const double speed = number(require(limits, "max_speed_deg_s", lw), lw + ".max_speed_deg_s");
+  if (speed <= 0 || speed > 1000) fail(lw + ".max_speed_deg_s", "must be in (0, 1000]");
+  const double lo = number(require(limits, "angle_min_deg", lw), lw + ".angle_min_deg");
+  const double hi = number(require(limits, "angle_max_deg", lw), lw + ".angle_max_deg");
+  if (lo < -180 || hi > 180 || hi - lo < 10)
+    fail(lw + ".angle_max_deg",
+         "the range [angle_min_deg, angle_max_deg] must lie in [-180, 180] and span >= 10 deg");
+  m.max_speed_radps = speed * kRadPerDeg;
+  m.angle_min_rad = lo * kRadPerDeg;
+  m.angle_max_rad = hi * kRadPerDeg;
+  return m;
 }
 
 std::uint32_t join(const RegisterEntry& e, const std::uint16_t* regs) {
@@ -207,13 +238,15 @@ RegisterMap RegisterMap::parse(const std::string& json_text, const std::string& 
   }
   if (!j.is_object()) fail(source, "top level must be an object");
   reject_unknown_keys(j,
-                      {"model", "version", "description", "unit_id", "word_order", "measurements",
-                       "commands", "limits"},
+                      {"model", "kind", "version", "description", "unit_id", "word_order",
+                       "measurements", "commands", "limits"},
                       source);
 
   RegisterMap map;
   map.model_ = text(require(j, "model", source), source + ": model");
   if (map.model_.empty()) fail(source + ": model", "must not be empty");
+  if (j.contains("kind"))
+    map.kind_ = parse_kind(text(j["kind"], source + ": kind"), source + ": kind");
   map.version_ = j.contains("version") ? text(j["version"], source + ": version") : "";
   if (j.contains("unit_id")) map.unit_id_ = static_cast<int>(integer(j["unit_id"], 0, 247, source + ": unit_id"));
   WordOrder order = WordOrder::kHighWordFirst;
@@ -221,9 +254,10 @@ RegisterMap RegisterMap::parse(const std::string& json_text, const std::string& 
     order = parse_word_order(text(j["word_order"], source + ": word_order"), source + ": word_order");
 
   map.measurements_ = parse_block(require(j, "measurements", source), "measurements",
-                                  Direction::kMeasurement, kMaxReadRegisters, order, source);
+                                  Direction::kMeasurement, kMaxReadRegisters, order, map.kind_,
+                                  source);
   map.commands_ = parse_block(require(j, "commands", source), "commands", Direction::kCommand,
-                              kMaxWriteRegisters, order, source);
+                              kMaxWriteRegisters, order, map.kind_, source);
   const auto& m = map.measurements_;
   const auto& c = map.commands_;
   if (m.address < c.address + c.count && c.address < m.address + m.count)
@@ -232,20 +266,24 @@ RegisterMap RegisterMap::parse(const std::string& json_text, const std::string& 
   const std::string lw = source + ": limits";
   const json& limits = require(j, "limits", source);
   if (!limits.is_object()) fail(lw, "must be an object");
-  reject_unknown_keys(limits, {"max_force_n", "travel_m", "watchdog_ms"}, lw);
-  map.limits_.max_force_n = number(require(limits, "max_force_n", lw), lw + ".max_force_n");
-  map.limits_.travel_m = number(require(limits, "travel_m", lw), lw + ".travel_m");
+  if (map.kind_ == MachineKind::kDynamometer) {
+    map.limits_ = parse_dynamometer_limits(limits, lw);
+  } else {
+    reject_unknown_keys(limits, {"max_force_n", "travel_m", "watchdog_ms"}, lw);
+    map.limits_.max_force_n = number(require(limits, "max_force_n", lw), lw + ".max_force_n");
+    map.limits_.travel_m = number(require(limits, "travel_m", lw), lw + ".travel_m");
+    if (map.limits_.max_force_n <= 0) fail(lw + ".max_force_n", "must be > 0");
+    if (map.limits_.travel_m <= 0) fail(lw + ".travel_m", "must be > 0");
+  }
   map.limits_.watchdog_s =
       integer(require(limits, "watchdog_ms", lw), 10, 10000, lw + ".watchdog_ms") / 1000.0;
-  if (map.limits_.max_force_n <= 0) fail(lw + ".max_force_n", "must be > 0");
-  if (map.limits_.travel_m <= 0) fail(lw + ".travel_m", "must be > 0");
 
   map.index_.fill(-1);
   for (const RegisterBlock* b : {&map.measurements_, &map.commands_})
     for (std::size_t i = 0; i < b->entries.size(); ++i)
       map.index_[static_cast<std::size_t>(b->entries[i].signal)] = static_cast<int>(i);
   for (const auto& s : kSignals)
-    if (s.required && map.index_[static_cast<std::size_t>(s.signal)] < 0)
+    if (s.required_by_kind(map.kind_) && map.index_[static_cast<std::size_t>(s.signal)] < 0)
       fail(source, std::string("required signal '") + std::string(s.name) + "' is missing from " +
                        (s.direction == Direction::kMeasurement ? "measurements" : "commands"));
   return map;

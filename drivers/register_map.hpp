@@ -41,10 +41,15 @@ struct RegisterBlock {
   std::vector<RegisterEntry> entries;
 };
 
+// What the plugin never exceeds on this machine. Fields of the other machine kind stay 0.
 struct MachineLimits {
-  double max_force_n = 0;  // the machine never applies more resistance than this [N]
-  double travel_m = 0;     // full platform travel [m]
+  double max_force_n = 0;  // calf raise: the machine never applies more resistance [N]
+  double travel_m = 0;     // calf raise: full platform travel [m]
   double watchdog_s = 0;   // device unloads when the heartbeat is unchanged this long [s]
+  double max_torque_nm = 0;    // dynamometer: largest motor torque or torque limit [N m]
+  double max_speed_radps = 0;  // dynamometer: largest shaft speed commanded [rad/s]
+  double angle_min_rad = 0;    // dynamometer: mechanical end stop, dorsiflexion side [rad]
+  double angle_max_rad = 0;    // dynamometer: mechanical end stop, plantarflexion side [rad]
 };
 
 class RegisterMap {
@@ -54,6 +59,7 @@ class RegisterMap {
   static RegisterMap load_file(const std::filesystem::path& path);
 
   const std::string& model() const { return model_; }
+  MachineKind kind() const { return kind_; }  // "kind" key; calf_raise when absent
   const std::string& version() const { return version_; }
   int unit_id() const { return unit_id_; }
   const RegisterBlock& measurements() const { return measurements_; }
@@ -73,6 +79,7 @@ class RegisterMap {
  private:
 
   std::string model_;
+  MachineKind kind_ = MachineKind::kCalfRaise;
   std::string version_;
   int unit_id_ = 1;
   RegisterBlock measurements_;

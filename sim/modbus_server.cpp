@@ -13,13 +13,12 @@
 #include <cmath>
 #include <cstring>
 
+#include "sim/calf_raise_device.hpp"
 #include "sim/sim_control.hpp"
 
 namespace tempoload::sim {
 namespace {
 
-using drivers::RegisterType;
-using drivers::Signal;
 using Clock = std::chrono::steady_clock;
 
 constexpr auto kStep = std::chrono::microseconds(1000);
@@ -31,22 +30,18 @@ int table_size(const drivers::RegisterMap& map) {
   return std::max({m.address + m.count, c.address + c.count, int{control::kEnd}});
 }
 
-// A counter that wraps like its register instead of saturating (e.g. device_time in ms).
-double wrapped(const drivers::RegisterEntry* e, double value) {
-  if (!e) return value;
-  double span = 0;
-  if (e->type == RegisterType::kUint16) span = 65536.0 * e->scale;
-  if (e->type == RegisterType::kUint32) span = 4294967296.0 * e->scale;
-  return span > 0 ? e->offset + std::fmod(value - e->offset, span) : value;
-}
-
 }  // namespace
 
-ModbusServer::ModbusServer(drivers::RegisterMap map, CalfRaiseModel model, ServerOptions options)
+ModbusServer::ModbusServer(drivers::RegisterMap map, std::unique_ptr<DeviceModel> device,
+                           ServerOptions options)
     : map_(std::move(map)),
-      model_(std::move(model)),
+      model_(std::move(device)),
       options_(std::move(options)),
       query_(MODBUS_TCP_MAX_ADU_LENGTH) {}
+
+ModbusServer::ModbusServer(drivers::RegisterMap map, CalfRaiseModel model, ServerOptions options)
+    : ModbusServer(std::move(map), std::make_unique<CalfRaiseDevice>(std::move(model)),
+                   std::move(options)) {}
 
 ModbusServer::~ModbusServer() {
   for (int fd : clients_) close(fd);
@@ -217,50 +212,34 @@ void ModbusServer::advance_physics() {
   } else {
     last_step_ += steps * kStep;
   }
-  for (long i = 0; i < steps; ++i) model_.step(CalfRaiseModel::kStepS);
+  for (long i = 0; i < steps; ++i) model_->step(CalfRaiseModel::kStepS);
 }
 
 void ModbusServer::refresh_registers() {
   std::uint16_t* regs = mapping_->tab_registers;
-  const DeviceMeasurements& s = model_.measurements();
-  std::uint16_t* block = regs + map_.measurements().address;
-  map_.encode(Signal::kStatus, s.status, block);
-  map_.encode(Signal::kSequence, wrapped(map_.find(Signal::kSequence), s.sequence), block);
-  map_.encode(Signal::kForceLeft, s.force_left_n, block);
-  map_.encode(Signal::kForceRight, s.force_right_n, block);
-  map_.encode(Signal::kPosition, s.position_m, block);
-  map_.encode(Signal::kVelocity, s.velocity_mps, block);
-  map_.encode(Signal::kMotorForce, s.motor_force_n, block);
-  map_.encode(Signal::kDeviceTime, wrapped(map_.find(Signal::kDeviceTime), s.device_time_s), block);
+  model_->encode_measurements(map_, regs + map_.measurements().address);
 
-  const auto ms = static_cast<std::uint32_t>(std::llround(model_.time_s() * 1000));
+  const auto ms = static_cast<std::uint32_t>(std::llround(model_->time_s() * 1000));
   regs[control::kWatchdogTrips] =
-      static_cast<std::uint16_t>(std::min<std::uint32_t>(model_.watchdog_trips(), 65535));
+      static_cast<std::uint16_t>(std::min<std::uint32_t>(model_->watchdog_trips(), 65535));
   regs[control::kSimTimeMsHigh] = static_cast<std::uint16_t>(ms >> 16);
   regs[control::kSimTimeMsLow] = static_cast<std::uint16_t>(ms & 0xFFFF);
-  regs[control::kRepsInSet] = static_cast<std::uint16_t>(model_.athlete().reps_done());
-  regs[control::kAthletePhase] = static_cast<std::uint16_t>(model_.athlete().phase());
-  regs[control::kSetNumber] = static_cast<std::uint16_t>(model_.athlete().set_number());
+  regs[control::kRepsInSet] = model_->reps_in_set();
+  regs[control::kAthletePhase] = model_->athlete_phase();
+  regs[control::kSetNumber] = model_->set_number();
 }
 
 void ModbusServer::apply_request() {
   std::uint16_t* regs = mapping_->tab_registers;
-  const std::uint16_t* block = regs + map_.commands().address;
-  DeviceCommands c;
-  c.heartbeat = static_cast<std::uint16_t>(map_.decode(Signal::kHeartbeat, block));
-  c.mode = static_cast<int>(map_.decode(Signal::kMode, block));
-  c.force_setpoint_n = map_.decode(Signal::kForceSetpoint, block);
-  c.velocity_limit_mps = map_.decode(Signal::kVelocityLimit, block);
-  c.control = static_cast<std::uint16_t>(map_.decode(Signal::kControl, block));
-  model_.apply_commands(c);
+  model_->apply_command_block(map_, regs + map_.commands().address);
 
   if (regs[control::kPressEstop] != 0) {
     regs[control::kPressEstop] = 0;
-    model_.press_estop("sim-control register");
+    model_->press_estop("sim-control register");
   }
   if (regs[control::kInjectDriveFault] != 0) {
     regs[control::kInjectDriveFault] = 0;
-    model_.inject_drive_fault("sim-control register");
+    model_->inject_drive_fault("sim-control register");
   }
   const bool hang = regs[control::kHang] != 0;
   if (hang != hung_) log(hang ? "hanging: requests are dropped" : "answering again");
@@ -268,7 +247,7 @@ void ModbusServer::apply_request() {
 }
 
 void ModbusServer::emit_events() {
-  for (const SimEvent& e : model_.take_events()) log(describe(e));
+  for (const SimEvent& e : model_->take_events()) log(describe(e));
 }
 
 }  // namespace tempoload::sim

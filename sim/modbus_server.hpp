@@ -17,8 +17,11 @@
 #include <string>
 #include <vector>
 
+#include <memory>
+
 #include "drivers/register_map.hpp"
 #include "sim/calf_raise_model.hpp"
+#include "sim/device_model.hpp"
 
 struct _modbus;
 struct _modbus_mapping_t;
@@ -35,6 +38,10 @@ class ModbusServer {
   static constexpr int kMaxClients = 16;
   static constexpr int kMaxCatchUpSteps = 100;  // longer stalls are dropped, not replayed
 
+  // Serves `device` with the register map's layout.
+  ModbusServer(drivers::RegisterMap map, std::unique_ptr<DeviceModel> device,
+               ServerOptions options);
+  // The calf-raise machine (the model wrapped in a CalfRaiseDevice).
   ModbusServer(drivers::RegisterMap map, CalfRaiseModel model, ServerOptions options);
   ~ModbusServer();
   ModbusServer(const ModbusServer&) = delete;
@@ -66,7 +73,7 @@ class ModbusServer {
   void log(const std::string& line) const;
 
   drivers::RegisterMap map_;
-  CalfRaiseModel model_;
+  std::unique_ptr<DeviceModel> model_;
   ServerOptions options_;
   _modbus* ctx_ = nullptr;
   _modbus_mapping_t* mapping_ = nullptr;

@@ -35,7 +35,7 @@ start sim "$bin/tempoload-sim" --map "$map" --scenario "$scenario" --port 0
 sim_port=$port
 start gym "$bin/tempoload-gym" --db "$work/gym.db" --port 0
 gym_port=$port
-start plugin "$bin/tempoload-plugin" --map "$map" --modbus "127.0.0.1:$sim_port" \
+start plugin "$bin/tempoload-plugin" --daemon --map "$map" --modbus "127.0.0.1:$sim_port" \
   --listen 127.0.0.1:0 --db "$work/plugin.db" --gym-url "http://127.0.0.1:$gym_port" \
   --machine-id calf-demo-1
 plugin_port=$port

@@ -61,7 +61,7 @@ struct Scenario {
   double body_mass_kg = 75;       // the carriage's 20 kg are added by the machine model
   double one_rm_load_n = 2000;    // heaviest motor load the fresh athlete lifts once [N]
   double left_share = 0.5;        // fraction of the ground-reaction force on the left plate
-  double fatigue_per_rep = 0.01;  // strength lost per completed rep, fraction of the fresh value
+  double fatigue_per_rep = 0.0;  // strength lost per completed rep, fraction of the fresh value
   Tempo tempo;
   double range_fraction = 0.9;  // top of the movement as a fraction of the machine's travel
   double start_delay_s = 1.0;   // load settled this long before the first rep [s]

@@ -49,6 +49,9 @@ std::string describe(const SimEvent& e) {
     case K::kFaultsReset:
       std::snprintf(line, sizeof line, "[%9.3f s] faults reset", t);
       break;
+    case K::kNote:
+      std::snprintf(line, sizeof line, "[%9.3f s] %s", t, note);
+      break;
   }
   return line;
 }

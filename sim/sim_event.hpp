@@ -16,6 +16,7 @@ struct SimEvent {
     kEstop,         // e-stop pressed: unloaded, latched
     kDriveFault,    // drive fault injected: unloaded, latched
     kFaultsReset,   // a reset (rising edge of control bit 0) cleared the latched faults
+    kNote,          // anything else worth a log line, e.g. a dynamometer effort (note)
   };
 
   Kind kind = Kind::kSetStarted;

@@ -1,4 +1,6 @@
-// tempoload-sim: the calf-raise machine simulator, a Modbus TCP server on 127.0.0.1.
+// tempoload-sim: the machine simulator, a Modbus TCP server on 127.0.0.1. The register map's
+// kind picks the machine: a calf-raise machine or an isokinetic dynamometer (whose scenario must
+// say "machine": "dynamometer").
 //
 //   tempoload-sim --map PATH --scenario PATH [--port 1502] [--seed N] [--quiet] [--duration-s S]
 //
@@ -13,7 +15,8 @@
 #include <optional>
 
 #include "drivers/register_map.hpp"
-#include "sim/calf_raise_model.hpp"
+#include "sim/calf_raise_device.hpp"
+#include "sim/dynamometer_device.hpp"
 #include "sim/modbus_server.hpp"
 #include "sim/scenario.hpp"
 
@@ -29,8 +32,8 @@ int main(int argc, char** argv) {
   using namespace tempoload;
 
   CLI::App app{
-      "Calf-raise machine simulator: a Modbus TCP server on 127.0.0.1 with machine "
-      "physics and a scripted athlete."};
+      "Machine simulator (calf-raise machine or isokinetic dynamometer, by the map's kind): a "
+      "Modbus TCP server on 127.0.0.1 with machine physics and a scripted athlete."};
   std::string map_path, scenario_path;
   int port = 1502;
   std::optional<std::uint32_t> seed;
@@ -51,20 +54,34 @@ int main(int argc, char** argv) {
   }
 
   std::optional<drivers::RegisterMap> map;
-  std::optional<sim::Scenario> scenario;
+  std::unique_ptr<sim::DeviceModel> device;
+  std::string scenario_name;
+  std::uint32_t scenario_seed = 0;
   try {
     map = drivers::RegisterMap::load_file(map_path);
-    scenario = sim::load_scenario_file(scenario_path);
+    if (map->kind() == drivers::MachineKind::kDynamometer) {
+      auto scenario = sim::load_dynamometer_scenario_file(scenario_path);
+      if (seed) scenario.seed = *seed;
+      scenario_name = scenario.name;
+      scenario_seed = scenario.seed;
+      device = std::make_unique<sim::DynamometerDevice>(
+          sim::DynamometerModel(map->limits(), scenario));
+    } else {
+      auto scenario = sim::load_scenario_file(scenario_path);
+      if (seed) scenario.seed = *seed;
+      scenario_name = scenario.name;
+      scenario_seed = scenario.seed;
+      device = std::make_unique<sim::CalfRaiseDevice>(sim::CalfRaiseModel(map->limits(), scenario));
+    }
   } catch (const std::exception& e) {
     std::cerr << "tempoload-sim: " << e.what() << "\n";
     return 2;
   }
-  if (seed) scenario->seed = *seed;
 
   sim::ServerOptions options;
   options.port = port;
   if (!quiet) options.log = [](const std::string& line) { std::cerr << line << std::endl; };
-  sim::ModbusServer server(*map, sim::CalfRaiseModel(map->limits(), *scenario), options);
+  sim::ModbusServer server(*map, std::move(device), options);
   if (!server.listen()) {
     std::cerr << "tempoload-sim: " << server.error() << "\n";
     return 1;
@@ -75,9 +92,9 @@ int main(int argc, char** argv) {
   std::signal(SIGTERM, on_signal);
   std::cout << "tempoload-sim listening on 127.0.0.1:" << server.port() << std::endl;
   if (!quiet) {
-    std::cerr << "scenario '" << scenario->name << "' (seed " << scenario->seed << "), map '"
-              << map->model() << "' " << map->version() << ", unit id " << map->unit_id()
-              << std::endl;
+    std::cerr << "scenario '" << scenario_name << "' (seed " << scenario_seed << "), map '"
+              << map->model() << "' " << map->version() << " (" << drivers::to_string(map->kind())
+              << "), unit id " << map->unit_id() << std::endl;
   }
   server.run(g_stop, duration_s);
   if (!quiet) std::cerr << "tempoload-sim stopped" << std::endl;

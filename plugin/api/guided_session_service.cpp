@@ -39,13 +39,39 @@ grpc::ServerUnaryReactor* finish(grpc::CallbackServerContext* ctx, grpc::Status 
 
 GuidedSessionService::GuidedSessionService(SetRunner& runner, SessionWorker& worker,
                                            SessionStore& store, GuidanceHub& hub,
-                                           MachineInfo machine)
-    : runner_(runner), worker_(worker), store_(store), hub_(hub), machine_(std::move(machine)) {}
+                                           MachineInfo machine, PrescriptionSync* assigned)
+    : runner_(runner),
+      worker_(worker),
+      store_(store),
+      hub_(hub),
+      machine_(std::move(machine)),
+      assigned_(assigned) {}
 
-grpc::Status GuidedSessionService::start_set(const v1::StartSetRequest& raw,
-                                             std::string& session_id) {
+grpc::Status GuidedSessionService::start_set(const v1::StartSetRequest& given,
+                                             std::string& session_id,
+                                             v1::PrescriptionOrigin& origin) {
+  if (machine_.kind != drivers::MachineKind::kCalfRaise)
+    return {grpc::StatusCode::FAILED_PRECONDITION,
+            "this machine (" + machine_.model +
+                ") is a dynamometer: use tempoload.v1.DynamometerTest"};
+  v1::StartSetRequest raw = given;
+  std::string context;  // names an assigned prescription in errors
+  origin.set_source(v1::PRESCRIPTION_SOURCE_REQUEST);
+  if (!raw.has_set() && assigned_) {
+    // No set given: the athlete's assigned prescription (a bounded wait on the gym server).
+    if (auto error = validate_id("athlete_id", raw.athlete_id()); !error.empty())
+      return {grpc::StatusCode::INVALID_ARGUMENT, error};
+    auto resolved = assigned_->resolve(raw.athlete_id());
+    if (resolved.status == ResolvedPrescription::Status::kNotFound)
+      return {grpc::StatusCode::NOT_FOUND, "set: not given, and " + resolved.error};
+    if (resolved.status == ResolvedPrescription::Status::kUnavailable)
+      return {grpc::StatusCode::UNAVAILABLE, "set: not given, and " + resolved.error};
+    *raw.mutable_set() = resolved.prescription.set();
+    origin = resolved.origin;
+    context = "assigned prescription v" + std::to_string(origin.version()) + ": ";
+  }
   if (auto error = validate(raw, machine_.max_force_n, machine_.travel_m); !error.empty())
-    return {grpc::StatusCode::INVALID_ARGUMENT, error};
+    return {grpc::StatusCode::INVALID_ARGUMENT, context + error};
   const v1::StartSetRequest req = with_defaults(raw, machine_.travel_m);
 
   std::lock_guard lock(start_mutex_);
@@ -60,8 +86,9 @@ grpc::Status GuidedSessionService::start_set(const v1::StartSetRequest& raw,
             "the e-stop is pressed: release it and reset the machine before starting"};
 
   session_id = new_session_id(machine_.machine_id);
-  SessionStart start{session_id, req.athlete_id(), machine_.machine_id, machine_.model, unix_ms(),
-                     req.set()};
+  SessionStart start{session_id,     req.athlete_id(), machine_.machine_id,
+                     machine_.model, unix_ms(),        req.set(),
+                     origin};
   try {
     store_.begin_session(start);
   } catch (const StoreError& e) {
@@ -79,6 +106,14 @@ grpc::Status GuidedSessionService::start_set(const v1::StartSetRequest& raw,
     return {grpc::StatusCode::RESOURCE_EXHAUSTED, "control loop request queue is full"};
   spdlog::info("session {} started for athlete {}: {} reps at {:.0f} N", session_id,
                req.athlete_id(), req.set().reps(), req.set().load_n());
+  if (const std::string cue = origin_cue(origin); !cue.empty()) {
+    spdlog::info("session {}: {}{}", session_id, cue,
+                 origin.note().empty() ? "" : " (" + origin.note() + ")");
+    v1::GuidanceEvent ev;
+    ev.set_session_id(session_id);
+    ev.set_cue(cue);
+    hub_.publish(ev, true);
+  }
   return grpc::Status::OK;
 }
 
@@ -86,8 +121,12 @@ grpc::ServerUnaryReactor* GuidedSessionService::StartSet(grpc::CallbackServerCon
                                                          const v1::StartSetRequest* req,
                                                          v1::StartSetResponse* resp) {
   std::string session_id;
-  auto status = start_set(*req, session_id);
-  if (status.ok()) resp->set_session_id(session_id);
+  v1::PrescriptionOrigin origin;
+  auto status = start_set(*req, session_id, origin);
+  if (status.ok()) {
+    resp->set_session_id(session_id);
+    *resp->mutable_origin() = origin;
+  }
   return finish(ctx, status);
 }
 

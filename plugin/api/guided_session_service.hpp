@@ -9,6 +9,7 @@
 #include "plugin/session/guidance_hub.hpp"
 #include "plugin/session/session_worker.hpp"
 #include "plugin/storage/session_store.hpp"
+#include "plugin/sync/prescription_sync.hpp"
 #include "tempoload/v1/guided_session.grpc.pb.h"
 
 namespace tempoload::plugin {
@@ -18,12 +19,15 @@ struct MachineInfo {
   std::string model;
   double max_force_n = 0;
   double travel_m = 0;
+  drivers::MachineKind kind = drivers::MachineKind::kCalfRaise;  // StartSet needs a calf raise
 };
 
 class GuidedSessionService final : public tempoload::v1::GuidedSession::CallbackService {
  public:
+  // `assigned` (may be null) resolves an athlete's assigned prescription for a StartSet
+  // without a set.
   GuidedSessionService(SetRunner& runner, SessionWorker& worker, SessionStore& store,
-                       GuidanceHub& hub, MachineInfo machine);
+                       GuidanceHub& hub, MachineInfo machine, PrescriptionSync* assigned = nullptr);
 
   grpc::ServerUnaryReactor* StartSet(grpc::CallbackServerContext* ctx,
                                      const tempoload::v1::StartSetRequest* req,
@@ -38,13 +42,15 @@ class GuidedSessionService final : public tempoload::v1::GuidedSession::Callback
                                              tempoload::v1::SessionReport* resp) override;
 
  private:
-  grpc::Status start_set(const tempoload::v1::StartSetRequest& req, std::string& session_id);
+  grpc::Status start_set(const tempoload::v1::StartSetRequest& req, std::string& session_id,
+                         tempoload::v1::PrescriptionOrigin& origin);
 
   SetRunner& runner_;
   SessionWorker& worker_;
   SessionStore& store_;
   GuidanceHub& hub_;
   MachineInfo machine_;
+  PrescriptionSync* assigned_;
   std::mutex start_mutex_;  // one StartSet at a time
   std::uint32_t next_set_id_ = 1;
 };

@@ -9,7 +9,11 @@
 #include <iostream>
 #include <nlohmann/json.hpp>
 
+#include "plugin/ctl/dynamometer_cmd.hpp"
+#include "plugin/ctl/dynamometer_table.hpp"
 #include "plugin/ctl/report_table.hpp"
+#include "plugin/ctl/storage_cmd.hpp"
+#include "plugin/ctl/token_cmd.hpp"
 #include "plugin/http/http_client.hpp"
 #include "tempoload/v1/guided_session.grpc.pb.h"
 
@@ -156,6 +160,8 @@ int show_report(const std::string& plugin, const std::string& session_id, bool j
   std::cout << "session " << report.session_id() << ", athlete " << report.athlete_id()
             << ", machine " << report.machine_id() << " (" << report.machine_model() << ")\n\n";
   for (const auto& set : report.sets()) ctl::print_set(std::cout, set);
+  if (report.has_dynamometer_test())
+    ctl::print_dynamometer_results(std::cout, report.dynamometer_test());
   return 0;
 }
 
@@ -224,11 +230,20 @@ int main(int argc, char** argv) {
   gym->add_option("--gym", gym_url, "gym server base URL")->capture_default_str();
   gym->add_flag("--json", json, "JSON output");
 
+  const auto dyn = ctl::add_dynamometer_command(app);
+  const auto storage = ctl::add_storage_commands(app);  // outbox, usage, export, prescription
+  const auto token_commands = ctl::add_token_commands(app);
+
   CLI11_PARSE(app, argc, argv);
   try {
     if (*run) return run_set(rs);
     if (*report) return show_report(plugin, session_id, json);
     if (*gym) return gym_sessions(gym_url, json);
+    if (*dyn.subcommand) return dyn.run();
+    for (const auto& c : storage)
+      if (*c.subcommand) return c.run();
+    for (const auto& c : token_commands)
+      if (*c.subcommand) return c.run();
   } catch (const std::exception& e) {
     std::cerr << "tempoloadctl: " << e.what() << "\n";
     return kExitFailed;

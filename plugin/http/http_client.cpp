@@ -305,6 +305,13 @@ HttpResult HttpClient::post_json(std::string_view target, std::string_view body,
   return r;
 }
 
+HttpResult HttpClient::put_json(std::string_view target, std::string_view body,
+                                const HttpHeaders& headers) {
+  HttpResult r = impl_->request(bhttp::verb::put, target, body, true, headers);
+  impl_->drain();
+  return r;
+}
+
 HttpResult HttpClient::get(std::string_view target, const HttpHeaders& headers) {
   HttpResult r = impl_->request(bhttp::verb::get, target, {}, false, headers);
   impl_->drain();

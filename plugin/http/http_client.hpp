@@ -57,6 +57,9 @@ class HttpClient {
   // target starts with '/' and is appended to the base URL's prefix.
   HttpResult post_json(std::string_view target, std::string_view body,
                        const HttpHeaders& headers = {});
+  // PUT with a JSON body, as post_json.
+  HttpResult put_json(std::string_view target, std::string_view body,
+                      const HttpHeaders& headers = {});
   HttpResult get(std::string_view target, const HttpHeaders& headers = {});
 
   const std::string& base_url() const;

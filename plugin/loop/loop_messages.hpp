@@ -4,6 +4,7 @@
 
 #include <cstdint>
 
+#include "protocols/dyno_spec.hpp"
 #include "protocols/rep_types.hpp"
 #include "protocols/set_protocol.hpp"
 #include "protocols/set_spec.hpp"
@@ -11,13 +12,14 @@
 namespace tempoload::plugin {
 
 // Requests into the loop.
-enum class ControlKind : std::uint8_t { kStartSet, kStopSet };
+enum class ControlKind : std::uint8_t { kStartSet, kStartDynamometerTest, kStopSet };
 
 struct ControlRequest {
   ControlKind kind = ControlKind::kStopSet;
   std::uint32_t set_id = 0;  // matches the session that asked
-  protocols::SetSpec spec;
-  protocols::RangeOfMotion range;
+  protocols::SetSpec spec;         // kStartSet (calf raise)
+  protocols::RangeOfMotion range;  // kStartSet
+  protocols::DynoTestSpec dynamometer;  // kStartDynamometerTest
 };
 
 // Faults the loop detects. Any of them unloads the machine at once and ends the set.
@@ -29,6 +31,7 @@ enum class FaultCode : std::uint8_t {
   kComms,       // too many consecutive Modbus errors
   kOverrun,     // too many consecutive deadline misses
   kNotReady,    // the machine did not become ready after a fault reset
+  kRomExceeded,  // dynamometer: the shaft went past the athlete's range of motion
 };
 const char* to_string(FaultCode f);
 const char* describe(FaultCode f);  // a sentence for the athlete and the fault log

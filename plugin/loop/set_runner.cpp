@@ -18,6 +18,7 @@ const char* to_string(FaultCode f) {
     case FaultCode::kComms: return "comms";
     case FaultCode::kOverrun: return "overrun";
     case FaultCode::kNotReady: return "not_ready";
+    case FaultCode::kRomExceeded: return "rom_exceeded";
   }
   return "unknown";
 }
@@ -31,12 +32,15 @@ const char* describe(FaultCode f) {
     case FaultCode::kComms: return "lost contact with the machine: set ended";
     case FaultCode::kOverrun: return "control loop missed its deadlines: machine unloaded";
     case FaultCode::kNotReady: return "machine did not become ready: check e-stop and drive";
+    case FaultCode::kRomExceeded:
+      return "the shaft went past the athlete's range of motion: motor off";
   }
   return "unknown fault";
 }
 
-SetRunner::SetRunner(RunnerOptions options, EventQueue& events, TickQueue& ticks)
-    : options_(options), events_(events), ticks_(ticks) {}
+SetRunner::SetRunner(RunnerOptions options, EventQueue& events, TickQueue& ticks,
+                     DynamometerQueues* dynamometer)
+    : options_(options), events_(events), ticks_(ticks), dynamometer_(dynamometer) {}
 
 bool SetRunner::post(const ControlRequest& request) {
   std::lock_guard lock(post_mutex_);
@@ -55,18 +59,25 @@ FaultCode SetRunner::check_machine(const Sample& s) const {
 void SetRunner::handle_requests(std::int64_t now_ns) {
   ControlRequest req;
   while (requests_.pop(req)) {
-    if (req.kind == ControlKind::kStartSet) {
+    if (req.kind == ControlKind::kStartSet || req.kind == ControlKind::kStartDynamometerTest) {
       if (stage_ != Stage::kIdle) continue;  // the service refuses this before posting
+      if (req.kind == ControlKind::kStartDynamometerTest) {
+        if (!dynamometer_) continue;  // not a dynamometer: the service refuses this first
+        program_.emplace<DynamometerProgram>(req.dynamometer, req.set_id, options_.dynamometer,
+                                             *dynamometer_);
+      } else {
+        program_.emplace<protocols::SetProtocol>(req.spec, req.range);
+      }
       set_id_ = req.set_id;
-      protocol_.emplace(req.spec, req.range);
       stage_ = Stage::kResetting;
       stage_cycles_ = 0;
       comms_errors_in_row_ = 0;
       set_start_ns_ = now_ns;
       overrun_ = false;
       active_ = true;
-    } else if (req.set_id == set_id_ && protocol_) {
-      protocol_->request_stop();
+    } else if (req.set_id == set_id_) {
+      if (auto* calf = std::get_if<protocols::SetProtocol>(&program_)) calf->request_stop();
+      if (auto* dyno = std::get_if<DynamometerProgram>(&program_)) dyno->request_stop();
     }
   }
 }
@@ -81,15 +92,15 @@ void SetRunner::emit(LoopEventKind kind, const Sample& s, double load_n, FaultCo
   e.force_left_n = s.force_left_n;
   e.force_right_n = s.force_right_n;
   e.load_n = load_n;
-  if (protocol_) {
-    const auto& tracker = protocol_->tracker();
-    e.phase = protocol_->phase();
+  if (const auto* protocol = std::get_if<protocols::SetProtocol>(&program_)) {
+    const auto& tracker = protocol->tracker();
+    e.phase = protocol->phase();
     e.target_position_m = tracker.target_position_m(e.t_s);
     e.phase_elapsed_s = tracker.phase_elapsed_s(e.t_s);
     e.phase_target_s = tracker.phase_target_s();
     e.reps_counted = tracker.reps_counted();
     if (kind == LoopEventKind::kRep) e.rep = tracker.last_rep();
-    e.end_reason = protocol_->end_reason();
+    e.end_reason = protocol->end_reason();
   }
   if (kind == LoopEventKind::kTick)
     ticks_.push(e);
@@ -98,9 +109,13 @@ void SetRunner::emit(LoopEventKind kind, const Sample& s, double load_n, FaultCo
 }
 
 void SetRunner::fail(FaultCode code, const Sample& s) {
-  if (protocol_) protocol_->fault();
-  emit(LoopEventKind::kFault, s, 0, code);
-  emit(LoopEventKind::kFinished, s, 0, code);
+  if (auto* dyno = std::get_if<DynamometerProgram>(&program_)) {
+    dyno->fault(code, s, static_cast<double>(s.t_ns - set_start_ns_) * 1e-9);
+  } else {
+    if (auto* calf = std::get_if<protocols::SetProtocol>(&program_)) calf->fault();
+    emit(LoopEventKind::kFault, s, 0, code);
+    emit(LoopEventKind::kFinished, s, 0, code);
+  }
   stage_ = Stage::kIdle;
   active_ = false;
 }
@@ -162,17 +177,31 @@ Command SetRunner::on_cycle(const Sample& s, drivers::CycleResult read, std::int
     return last_command_ = Command{};
   }
 
-  const protocols::MotionSample ms{static_cast<double>(s.t_ns - set_start_ns_) * 1e-9,
-                                   s.position_m, s.velocity_mps, s.force_left_n,
+  const double t_s = static_cast<double>(s.t_ns - set_start_ns_) * 1e-9;
+  const bool tick = cycle_ % static_cast<std::uint64_t>(options_.tick_every_cycles) == 0;
+  if (auto* dyno = std::get_if<DynamometerProgram>(&program_)) {
+    const DynamometerProgram::Result r = dyno->cycle(s, t_s, tick);
+    if (r.fault != FaultCode::kNone) {
+      fail(r.fault, s);
+      return last_command_ = Command{};
+    }
+    if (r.finished) {
+      stage_ = Stage::kIdle;
+      active_ = false;
+    }
+    return last_command_ = r.command;
+  }
+
+  const protocols::MotionSample ms{t_s, s.position_m, s.velocity_mps, s.force_left_n,
                                    s.force_right_n};
-  const protocols::SetUpdate u = protocol_->update(ms);
+  const protocols::SetUpdate u = std::get<protocols::SetProtocol>(program_).update(ms);
   const Command c = command_for(u.command);
   if (u.rep_completed) emit(LoopEventKind::kRep, s, c.force_n);
   if (u.finished) {
     emit(LoopEventKind::kFinished, s, 0);
     stage_ = Stage::kIdle;
     active_ = false;
-  } else if (cycle_ % static_cast<std::uint64_t>(options_.tick_every_cycles) == 0) {
+  } else if (tick) {
     emit(LoopEventKind::kTick, s, c.force_n);
   }
   return last_command_ = c;

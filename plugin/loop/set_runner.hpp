@@ -1,14 +1,17 @@
-// The control loop's handler: runs one set at a time through protocols::SetProtocol and keeps
-// the machine safe (machine force limit, e-stop, device watchdog, drive fault, comms loss).
+// The control loop's handler: runs one set at a time, through protocols::SetProtocol on a
+// calf-raise machine or a DynamometerProgram on a dynamometer, and keeps the machine safe
+// (machine limits, e-stop, device watchdog, drive fault, comms loss, range of motion).
 // on_cycle() runs on the loop thread; post() and the getters are for the other threads.
 #pragma once
 
 #include <atomic>
 #include <mutex>
 #include <optional>
+#include <variant>
 
 #include "drivers/register_map.hpp"
 #include "plugin/loop/control_loop.hpp"
+#include "plugin/loop/dynamometer_program.hpp"
 #include "plugin/loop/loop_messages.hpp"
 #include "plugin/loop/spsc_queue.hpp"
 #include "protocols/set_protocol.hpp"
@@ -21,6 +24,7 @@ struct RunnerOptions {
   int max_comms_errors_in_set = 20;  // consecutive failed exchanges during a set -> kComms fault
   int reset_cycles = 20;           // cycles of the fault-reset pulse when a set starts
   int ready_timeout_cycles = 500;  // the machine must report ready this soon after the reset
+  DynamometerLimits dynamometer;   // the machine's limits when it is a dynamometer
 };
 
 class SetRunner final : public CycleHandler {
@@ -29,7 +33,9 @@ class SetRunner final : public CycleHandler {
                                                    // practice (a few per minute)
   using TickQueue = SpscQueue<LoopEvent, 4096>;    // display ticks: a slow reader loses some
 
-  SetRunner(RunnerOptions options, EventQueue& events, TickQueue& ticks);
+  // `dynamometer`: where dynamometer sessions send their events; without it they are refused.
+  SetRunner(RunnerOptions options, EventQueue& events, TickQueue& ticks,
+            DynamometerQueues* dynamometer = nullptr);
 
   // Any thread: queue a start or stop for the loop. False when the request queue is full.
   bool post(const ControlRequest& request);
@@ -62,7 +68,9 @@ class SetRunner final : public CycleHandler {
   SpscQueue<ControlRequest, 16> requests_;
 
   Stage stage_ = Stage::kIdle;
-  std::optional<protocols::SetProtocol> protocol_;
+  DynamometerQueues* dynamometer_ = nullptr;
+  // What runs the set: constructed in place when a start request arrives.
+  std::variant<std::monostate, protocols::SetProtocol, DynamometerProgram> program_;
   std::uint32_t set_id_ = 0;
   std::int64_t set_start_ns_ = 0;
   int stage_cycles_ = 0;

@@ -40,6 +40,11 @@ std::string check_duration(const char* field, double v, bool allow_zero) {
 
 }  // namespace
 
+std::string validate_id(const std::string& field, const std::string& id) {
+  if (valid_id(id)) return "";
+  return field + ": must be 1..64 characters of [A-Za-z0-9_.-], got '" + id + "'";
+}
+
 v1::StartSetRequest with_defaults(v1::StartSetRequest req, double travel_m) {
   auto* set = req.mutable_set();
   auto* t = set->mutable_tempo();

@@ -18,6 +18,9 @@ namespace tempoload::plugin {
 std::string validate(const tempoload::v1::StartSetRequest& req, double machine_max_force_n,
                      double machine_travel_m);
 
+// "" when `id` is 1..64 characters of [A-Za-z0-9_.-], else "<field>: must be ...".
+std::string validate_id(const std::string& field, const std::string& id);
+
 // The request with defaults filled in (tempo window, range fraction, idle timeout, range).
 tempoload::v1::StartSetRequest with_defaults(tempoload::v1::StartSetRequest req,
                                              double machine_travel_m);

@@ -63,25 +63,86 @@ void SessionWorker::stop() {
 void SessionWorker::run() {
   while (running_) {
     if (!drain()) std::this_thread::sleep_for(std::chrono::milliseconds(2));
+    if (!unfinished_.empty() && std::chrono::steady_clock::now() >= next_retry_) {
+      retry_unfinished();
+      next_retry_ = std::chrono::steady_clock::now() + std::chrono::seconds(2);
+    }
   }
   drain();
+  retry_unfinished();
 }
 
 bool SessionWorker::drain() {
   bool any = false;
   LoopEvent e;
+  // Ticks first, every one into its set's raw samples, before a set's end event closes them.
+  bool have_tick = false;
+  LoopEvent newest;
+  while (ticks_.pop(e)) {
+    record_tick(e);
+    newest = e;
+    have_tick = true;
+  }
   while (events_.pop(e)) {
     any = true;
     handle(e);
   }
   // Only the newest tick matters to a display.
-  bool have_tick = false;
-  while (ticks_.pop(e)) have_tick = true;
   if (have_tick) {
     any = true;
-    publish_tick(e);
+    publish_tick(newest);
   }
   return any;
+}
+
+void SessionWorker::record_tick(const LoopEvent& e) {
+  {
+    std::lock_guard lock(mutex_);
+    if (!plans_.count(e.set_id)) return;
+  }
+  auto [it, inserted] = recorders_.try_emplace(e.set_id);
+  if (inserted) drops_at_start_[e.set_id] = ticks_.dropped();
+  it->second.add(e);
+}
+
+bool SessionWorker::finish(Finishing& f) {
+  const auto& id = f.plan.session_id;
+  v1::SessionReport report;
+  try {
+    report = store_.finish_session(id, f.summary, f.ended_at_unix_ms, f.end);
+  } catch (const StoreError& err) {
+    // Kept and retried: a finished set's results are never dropped unsent.
+    if (f.attempts++ == 0) {
+      spdlog::error("session {}: storing the result failed, retrying: {}", id, err.what());
+      v1::GuidanceEvent fault;
+      fault.set_session_id(id);
+      fault.mutable_fault()->set_code(err.disk_full() ? "storage_full" : "storage");
+      fault.mutable_fault()->set_message(std::string("could not store the result yet: ") +
+                                         err.what());
+      hub_.publish(fault, true);
+    }
+    return false;
+  }
+  spdlog::info("session {} finished: {} of {} reps counted ({})", id, f.summary.reps_counted(),
+               f.summary.reps_attempted(), f.summary.end_reason());
+  v1::GuidanceEvent ev;
+  ev.set_session_id(id);
+  *ev.mutable_set_finished() = report.sets(0);
+  hub_.publish(ev, true);
+  if (on_report_queued_) on_report_queued_();
+  if (f.sample_count > 0) {
+    try {
+      store_.store_samples(id, 1, f.samples, f.sample_count, f.samples_dropped, unix_ms());
+    } catch (const StoreError& err) {
+      // Raw samples are detail, not results: logged and dropped, the report is queued.
+      spdlog::error("session {}: {} raw samples not stored: {}", id, f.sample_count, err.what());
+    }
+  }
+  return true;
+}
+
+void SessionWorker::retry_unfinished() {
+  std::erase_if(unfinished_, [this](Finishing& f) { return finish(f); });
 }
 
 void SessionWorker::publish_tick(const LoopEvent& e) {
@@ -155,13 +216,20 @@ void SessionWorker::handle(const LoopEvent& e) {
           reps_.erase(e.set_id);
           plans_.erase(e.set_id);
         }
-        const auto summary = to_proto(protocols::summarize(reps), end_reason_text(e));
-        const auto report = store_.finish_session(plan.session_id, summary, unix_ms());
-        spdlog::info("session {} finished: {} of {} reps counted ({})", plan.session_id,
-                     summary.reps_counted(), summary.reps_attempted(), summary.end_reason());
-        *ev.mutable_set_finished() = report.sets(0);
-        hub_.publish(ev, true);
-        if (on_report_queued_) on_report_queued_();
+        Finishing f;
+        f.plan = plan;
+        f.summary = to_proto(protocols::summarize(reps), end_reason_text(e));
+        f.ended_at_unix_ms = unix_ms();
+        if (auto rec = recorders_.extract(e.set_id)) {
+          const SetRecorder& r = rec.mapped();
+          f.end.loaded_ms = r.loaded_ms();
+          f.samples = r.encode();
+          f.sample_count = static_cast<std::int64_t>(r.size());
+          f.samples_dropped = static_cast<std::int64_t>(
+              ticks_.dropped() - drops_at_start_[e.set_id] + r.over_capacity());
+        }
+        drops_at_start_.erase(e.set_id);
+        if (!finish(f)) unfinished_.push_back(std::move(f));
         break;
       }
       case LoopEventKind::kTick: break;
@@ -171,7 +239,7 @@ void SessionWorker::handle(const LoopEvent& e) {
     spdlog::error("session {}: storage failed: {}", plan.session_id, err.what());
     v1::GuidanceEvent fault;
     fault.set_session_id(plan.session_id);
-    fault.mutable_fault()->set_code("storage");
+    fault.mutable_fault()->set_code(err.disk_full() ? "storage_full" : "storage");
     fault.mutable_fault()->set_message(std::string("could not store the result: ") + err.what());
     hub_.publish(fault, true);
   }

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <atomic>
+#include <chrono>
 #include <condition_variable>
 #include <functional>
 #include <map>
@@ -14,6 +15,7 @@
 
 #include "plugin/loop/set_runner.hpp"
 #include "plugin/session/guidance_hub.hpp"
+#include "plugin/session/set_recorder.hpp"
 #include "plugin/storage/session_store.hpp"
 #include "tempoload/v1/guided_session.pb.h"
 
@@ -45,6 +47,21 @@ class SessionWorker {
   bool drain();
   void handle(const LoopEvent& e);
   void publish_tick(const LoopEvent& e);
+  void record_tick(const LoopEvent& e);
+
+  // A finished set whose results are not stored yet (e.g. disk full): retried, never dropped.
+  struct Finishing {
+    SessionPlan plan;
+    tempoload::v1::SetSummary summary;
+    std::int64_t ended_at_unix_ms = 0;
+    SessionEnd end;
+    std::string samples;  // encoded raw samples
+    std::int64_t sample_count = 0;
+    std::int64_t samples_dropped = 0;
+    int attempts = 0;
+  };
+  bool finish(Finishing& f);  // false when storing failed
+  void retry_unfinished();
 
   SetRunner::EventQueue& events_;
   SetRunner::TickQueue& ticks_;
@@ -55,6 +72,11 @@ class SessionWorker {
   mutable std::mutex mutex_;
   std::map<std::uint32_t, SessionPlan> plans_;  // by set id
   std::map<std::uint32_t, std::vector<protocols::RepMetrics>> reps_;
+  // Worker thread only.
+  std::map<std::uint32_t, SetRecorder> recorders_;        // by set id
+  std::map<std::uint32_t, std::uint64_t> drops_at_start_;  // tick queue drops when recording began
+  std::vector<Finishing> unfinished_;
+  std::chrono::steady_clock::time_point next_retry_{};
   std::thread thread_;
   std::atomic<bool> running_{false};
 };

@@ -2,58 +2,10 @@
 
 #include <google/protobuf/util/json_util.h>
 
+#include "plugin/storage/report_queries.hpp"
+
 namespace tempoload::plugin {
 namespace {
-
-// Version 1 of the schema. Later versions add steps to migrate(), never edit this one.
-constexpr const char* kSchemaV1 = R"sql(
-CREATE TABLE sessions (
-  session_id TEXT PRIMARY KEY,
-  athlete_id TEXT NOT NULL,
-  machine_id TEXT NOT NULL,
-  machine_model TEXT NOT NULL,
-  started_at_unix_ms INTEGER NOT NULL,
-  ended_at_unix_ms INTEGER,
-  status TEXT NOT NULL                -- running | finished
-);
-CREATE TABLE sets (
-  session_id TEXT NOT NULL REFERENCES sessions(session_id),
-  set_index INTEGER NOT NULL,
-  prescription BLOB NOT NULL,         -- tempoload.v1.SetPrescription, protobuf binary
-  summary BLOB,                       -- tempoload.v1.SetSummary, protobuf binary
-  PRIMARY KEY (session_id, set_index)
-);
-CREATE TABLE reps (
-  session_id TEXT NOT NULL REFERENCES sessions(session_id),
-  set_index INTEGER NOT NULL,
-  rep_index INTEGER NOT NULL,
-  counted INTEGER NOT NULL,
-  verdict TEXT NOT NULL,
-  eccentric_s REAL NOT NULL,
-  result BLOB NOT NULL,               -- tempoload.v1.RepResult, protobuf binary
-  PRIMARY KEY (session_id, set_index, rep_index)
-);
-CREATE TABLE faults (
-  id INTEGER PRIMARY KEY AUTOINCREMENT,
-  session_id TEXT,
-  code TEXT NOT NULL,
-  message TEXT NOT NULL,
-  at_unix_ms INTEGER NOT NULL
-);
-CREATE TABLE outbox (
-  id INTEGER PRIMARY KEY AUTOINCREMENT,
-  idempotency_key TEXT NOT NULL UNIQUE,
-  kind TEXT NOT NULL,
-  body TEXT NOT NULL,
-  created_at_unix_ms INTEGER NOT NULL,
-  attempts INTEGER NOT NULL DEFAULT 0,
-  next_attempt_unix_ms INTEGER NOT NULL,
-  state TEXT NOT NULL DEFAULT 'pending',  -- pending | delivered | rejected
-  last_error TEXT,
-  delivered_at_unix_ms INTEGER
-);
-CREATE INDEX outbox_due ON outbox(state, next_attempt_unix_ms);
-)sql";
 
 std::string serialize(const google::protobuf::Message& m) {
   std::string out;
@@ -63,35 +15,38 @@ std::string serialize(const google::protobuf::Message& m) {
 
 }  // namespace
 
-SessionStore::SessionStore(const std::filesystem::path& path) : db_(path) { migrate(); }
+SessionStore::SessionStore(const std::filesystem::path& path) : db_(path) { migrate_schema(db_); }
 
-void SessionStore::migrate() {
-  std::lock_guard lock(mutex_);
-  const int version = db_.user_version();
-  if (version > kSchemaVersion)
-    throw StoreError("database schema version " + std::to_string(version) +
-                     " is newer than this plugin understands (" +
-                     std::to_string(kSchemaVersion) + "); refusing to touch it");
-  if (version < 1) {
-    db_.transaction([&] {
-      db_.exec(kSchemaV1);
-      db_.set_user_version(1);
-    });
-  }
-}
-
-void SessionStore::begin_session(const SessionStart& s) {
+void SessionStore::begin_session(const SessionStart& s,
+                                 const tempoload::v1::StartDynamometerTestRequest* dynamometer) {
   std::lock_guard lock(mutex_);
   db_.transaction([&] {
     db_.prepare(
+           "INSERT INTO athletes(athlete_id, first_seen_unix_ms, last_session_unix_ms) VALUES "
+           "(?1, ?2, ?2) ON CONFLICT(athlete_id) DO UPDATE SET last_session_unix_ms = ?2")
+        .bind(1, s.athlete_id)
+        .bind(2, s.started_at_unix_ms)
+        .run();
+    db_.prepare(
            "INSERT INTO sessions(session_id, athlete_id, machine_id, machine_model, "
-           "started_at_unix_ms, status) VALUES (?, ?, ?, ?, ?, 'running')")
+           "started_at_unix_ms, status, prescription_source, prescription_version, "
+           "prescription_note) VALUES (?, ?, ?, ?, ?, 'running', ?, ?, ?)")
         .bind(1, s.session_id)
         .bind(2, s.athlete_id)
         .bind(3, s.machine_id)
         .bind(4, s.machine_model)
         .bind(5, s.started_at_unix_ms)
+        .bind(6, source_column(s.origin.source()))
+        .bind(7, static_cast<std::int64_t>(s.origin.version()))
+        .bind(8, s.origin.note())
         .run();
+    if (dynamometer) {
+      db_.prepare("INSERT INTO dynamometer_tests(session_id, prescription) VALUES (?, ?)")
+          .bind(1, s.session_id)
+          .bind_blob(2, serialize(*dynamometer))
+          .run();
+      return;
+    }
     db_.prepare("INSERT INTO sets(session_id, set_index, prescription) VALUES (?, 1, ?)")
         .bind(1, s.session_id)
         .bind_blob(2, serialize(s.prescription))
@@ -114,144 +69,167 @@ void SessionStore::add_rep(const std::string& session_id, const tempoload::v1::R
 }
 
 void SessionStore::add_fault(const std::string& session_id, const std::string& code,
-                             const std::string& message, std::int64_t at_unix_ms) {
+                             const std::string& message, std::int64_t at_unix_ms,
+                             std::optional<std::int64_t> cleared_at_unix_ms) {
   std::lock_guard lock(mutex_);
-  db_.prepare("INSERT INTO faults(session_id, code, message, at_unix_ms) VALUES (?, ?, ?, ?)")
-      .bind(1, session_id)
-      .bind(2, code)
-      .bind(3, message)
-      .bind(4, at_unix_ms)
-      .run();
+  auto st = db_.prepare(
+      "INSERT INTO faults(session_id, code, message, at_unix_ms, cleared_at_unix_ms) VALUES "
+      "(?, ?, ?, ?, ?)");
+  if (session_id.empty())
+    st.bind_null(1);
+  else
+    st.bind(1, session_id);
+  st.bind(2, code).bind(3, message).bind(4, at_unix_ms);
+  if (cleared_at_unix_ms)
+    st.bind(5, *cleared_at_unix_ms);
+  else
+    st.bind_null(5);
+  st.run();
 }
 
-tempoload::v1::SessionReport SessionStore::finish_session(
-    const std::string& session_id, const tempoload::v1::SetSummary& summary,
-    std::int64_t ended_at_unix_ms) {
+int SessionStore::clear_active_faults(std::int64_t at_unix_ms) {
+  std::lock_guard lock(mutex_);
+  db_.prepare(
+         "UPDATE faults SET cleared_at_unix_ms = MAX(?1, at_unix_ms) WHERE cleared_at_unix_ms "
+         "IS NULL")
+      .bind(1, at_unix_ms)
+      .run();
+  return sqlite3_changes(db_.handle());
+}
+
+bool SessionStore::has_active_faults() {
+  std::lock_guard lock(mutex_);
+  auto s = db_.prepare("SELECT EXISTS(SELECT 1 FROM faults WHERE cleared_at_unix_ms IS NULL)");
+  s.step();
+  return s.int64(0) != 0;
+}
+
+tempoload::v1::SessionReport SessionStore::finish_session(const std::string& session_id,
+                                                          const tempoload::v1::SetSummary& summary,
+                                                          std::int64_t ended_at_unix_ms,
+                                                          const SessionEnd& end) {
   std::lock_guard lock(mutex_);
   return db_.transaction([&] {
-    db_.prepare("UPDATE sessions SET ended_at_unix_ms = ?, status = 'finished' WHERE session_id = ?")
+    db_.prepare(
+           "UPDATE sessions SET ended_at_unix_ms = ?, status = ?, loaded_ms = ? WHERE "
+           "session_id = ?")
         .bind(1, ended_at_unix_ms)
-        .bind(2, session_id)
+        .bind(2, end.interrupted ? "interrupted" : "finished")
+        .bind(3, end.loaded_ms)
+        .bind(4, session_id)
         .run();
     db_.prepare("UPDATE sets SET summary = ? WHERE session_id = ? AND set_index = 1")
         .bind_blob(1, serialize(summary))
         .bind(2, session_id)
         .run();
-    auto report = load_report_locked(session_id);
+    auto report = build_report(db_, session_id);
     if (!report) throw StoreError("finish_session: unknown session '" + session_id + "'");
     std::string json;
     google::protobuf::util::JsonPrintOptions opts;
     opts.always_print_primitive_fields = true;
     if (!google::protobuf::util::MessageToJsonString(*report, &json, opts).ok())
       throw StoreError("cannot encode the report of session '" + session_id + "' as JSON");
-    db_.prepare(
-           "INSERT INTO outbox(idempotency_key, kind, body, created_at_unix_ms, "
-           "next_attempt_unix_ms) VALUES (?, 'session_report', ?, ?, ?)")
-        .bind(1, session_id)
-        .bind(2, json)
-        .bind(3, ended_at_unix_ms)
-        .bind(4, ended_at_unix_ms)
-        .run();
+    if (!outbox_enqueue(db_, kKindSessionReport, session_id, json, ended_at_unix_ms))
+      throw StoreError("finish_session: session '" + session_id + "' was already reported");
     return *report;
   });
 }
 
 std::optional<tempoload::v1::SessionReport> SessionStore::load_report(const std::string& id) {
   std::lock_guard lock(mutex_);
-  return load_report_locked(id);
+  return build_report(db_, id);
 }
 
-std::optional<tempoload::v1::SessionReport> SessionStore::load_report_locked(
-    const std::string& id) {
-  auto s = db_.prepare(
-      "SELECT athlete_id, machine_id, machine_model, started_at_unix_ms, "
-      "COALESCE(ended_at_unix_ms, 0) FROM sessions WHERE session_id = ?");
-  s.bind(1, id);
-  if (!s.step()) return std::nullopt;
-  tempoload::v1::SessionReport report;
-  report.set_session_id(id);
-  report.set_athlete_id(s.text(0));
-  report.set_machine_id(s.text(1));
-  report.set_machine_model(s.text(2));
-  report.set_started_at_unix_ms(s.int64(3));
-  report.set_ended_at_unix_ms(s.int64(4));
-
-  auto sets = db_.prepare(
-      "SELECT set_index, prescription, summary FROM sets WHERE session_id = ? ORDER BY set_index");
-  sets.bind(1, id);
-  while (sets.step()) {
-    auto* set = report.add_sets();
-    set->set_set_index(static_cast<std::uint32_t>(sets.int64(0)));
-    set->mutable_prescription()->ParseFromString(sets.blob(1));
-    if (!sets.is_null(2)) set->mutable_summary()->ParseFromString(sets.blob(2));
-    auto reps = db_.prepare(
-        "SELECT result FROM reps WHERE session_id = ? AND set_index = ? ORDER BY rep_index");
-    reps.bind(1, id).bind(2, sets.int64(0));
-    while (reps.step()) set->add_reps()->ParseFromString(reps.blob(0));
-  }
-  return report;
-}
-
-std::optional<OutboxEntry> SessionStore::next_due(std::int64_t now_unix_ms) {
+std::vector<std::string> SessionStore::running_sessions() {
   std::lock_guard lock(mutex_);
   auto s = db_.prepare(
-      "SELECT id, idempotency_key, kind, body, attempts FROM outbox WHERE state = 'pending' AND "
-      "next_attempt_unix_ms <= ? ORDER BY next_attempt_unix_ms, id LIMIT 1");
-  s.bind(1, now_unix_ms);
-  if (!s.step()) return std::nullopt;
-  return OutboxEntry{s.int64(0), s.text(1), s.text(2), s.text(3), static_cast<int>(s.int64(4))};
+      "SELECT session_id FROM sessions WHERE status = 'running' ORDER BY started_at_unix_ms");
+  std::vector<std::string> ids;
+  while (s.step()) ids.push_back(s.text(0));
+  return ids;
 }
 
-void SessionStore::mark_delivered(std::int64_t id, std::int64_t at_unix_ms) {
+void SessionStore::store_samples(const std::string& session_id, int set_index,
+                                 const std::string& blob, std::int64_t sample_count,
+                                 std::int64_t dropped, std::int64_t at_unix_ms) {
   std::lock_guard lock(mutex_);
   db_.prepare(
-         "UPDATE outbox SET state = 'delivered', delivered_at_unix_ms = ?, attempts = attempts + "
-         "1, last_error = NULL WHERE id = ?")
-      .bind(1, at_unix_ms)
-      .bind(2, id)
+         "INSERT OR REPLACE INTO set_samples(session_id, set_index, sample_count, dropped, "
+         "encoding, samples, stored_at_unix_ms) VALUES (?, ?, ?, ?, 'tls1', ?, ?)")
+      .bind(1, session_id)
+      .bind(2, static_cast<std::int64_t>(set_index))
+      .bind(3, sample_count)
+      .bind(4, dropped)
+      .bind_blob(5, blob)
+      .bind(6, at_unix_ms)
       .run();
+}
+
+std::optional<StoredSamples> SessionStore::load_samples(const std::string& session_id,
+                                                        int set_index) {
+  std::lock_guard lock(mutex_);
+  auto s = db_.prepare(
+      "SELECT sample_count, dropped, encoding, samples, COALESCE(pruned_at_unix_ms, 0) FROM "
+      "set_samples WHERE session_id = ? AND set_index = ?");
+  s.bind(1, session_id).bind(2, static_cast<std::int64_t>(set_index));
+  if (!s.step()) return std::nullopt;
+  StoredSamples out{s.int64(0), s.int64(1), s.text(2), std::nullopt, s.int64(4)};
+  if (!s.is_null(3)) out.blob = s.blob(3);
+  return out;
+}
+
+int SessionStore::prune_samples(const std::string& session_id, std::int64_t at_unix_ms) {
+  std::lock_guard lock(mutex_);
+  db_.prepare(
+         "UPDATE set_samples SET samples = NULL, pruned_at_unix_ms = ? WHERE session_id = ? AND "
+         "samples IS NOT NULL")
+      .bind(1, at_unix_ms)
+      .bind(2, session_id)
+      .run();
+  return sqlite3_changes(db_.handle());
+}
+
+bool SessionStore::enqueue(const std::string& kind, const std::string& key, const std::string& body,
+                           std::int64_t now_unix_ms) {
+  std::lock_guard lock(mutex_);
+  return outbox_enqueue(db_, kind, key, body, now_unix_ms);
+}
+
+std::optional<OutboxEntry> SessionStore::next_due(std::int64_t now_unix_ms,
+                                                  const std::vector<std::int64_t>& exclude) {
+  std::lock_guard lock(mutex_);
+  return outbox_next_due(db_, now_unix_ms, exclude);
+}
+
+void SessionStore::mark_delivered(std::int64_t id, std::int64_t at_unix_ms, int http_status) {
+  std::lock_guard lock(mutex_);
+  outbox_mark_delivered(db_, id, at_unix_ms, http_status);
 }
 
 void SessionStore::mark_retry(std::int64_t id, std::int64_t next_attempt_unix_ms,
-                              const std::string& error) {
+                              const std::string& error, int http_status) {
   std::lock_guard lock(mutex_);
-  db_.prepare(
-         "UPDATE outbox SET attempts = attempts + 1, next_attempt_unix_ms = ?, last_error = ? "
-         "WHERE id = ?")
-      .bind(1, next_attempt_unix_ms)
-      .bind(2, error)
-      .bind(3, id)
-      .run();
+  outbox_mark_retry(db_, id, next_attempt_unix_ms, error, http_status);
 }
 
-void SessionStore::mark_rejected(std::int64_t id, const std::string& error) {
+void SessionStore::mark_rejected(std::int64_t id, const std::string& error, int http_status) {
   std::lock_guard lock(mutex_);
-  db_.prepare(
-         "UPDATE outbox SET state = 'rejected', attempts = attempts + 1, last_error = ? WHERE id "
-         "= ?")
-      .bind(1, error)
-      .bind(2, id)
-      .run();
+  outbox_mark_final(db_, id, "rejected", error, http_status);
+}
+
+void SessionStore::mark_conflict(std::int64_t id, const std::string& error, int http_status) {
+  std::lock_guard lock(mutex_);
+  outbox_mark_final(db_, id, "conflict", error, http_status);
 }
 
 OutboxStatus SessionStore::outbox_status() {
   std::lock_guard lock(mutex_);
-  OutboxStatus st;
-  auto s = db_.prepare("SELECT state, COUNT(*) FROM outbox GROUP BY state");
-  while (s.step()) {
-    const std::string state = s.text(0);
-    if (state == "pending") st.pending = s.int64(1);
-    if (state == "delivered") st.delivered = s.int64(1);
-    if (state == "rejected") st.rejected = s.int64(1);
-  }
-  return st;
+  return plugin::outbox_status(db_);
 }
 
 std::optional<std::int64_t> SessionStore::next_attempt_time() {
   std::lock_guard lock(mutex_);
-  auto s = db_.prepare("SELECT MIN(next_attempt_unix_ms) FROM outbox WHERE state = 'pending'");
-  if (!s.step() || s.is_null(0)) return std::nullopt;
-  return s.int64(0);
+  return outbox_next_attempt_time(db_);
 }
 
 }  // namespace tempoload::plugin

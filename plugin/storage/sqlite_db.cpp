@@ -6,8 +6,9 @@ namespace {
 [[noreturn]] void throw_sqlite(sqlite3* db, const std::string& what) {
   const int code = sqlite3_extended_errcode(db);
   std::string msg = what + ": " + sqlite3_errmsg(db);
-  if ((code & 0xff) == SQLITE_FULL) msg += " (disk full: nothing new was stored)";
-  throw StoreError(msg);
+  const bool full = (code & 0xff) == SQLITE_FULL;
+  if (full) msg += " (disk full: nothing new was stored)";
+  throw StoreError(msg, full);
 }
 
 }  // namespace
@@ -69,14 +70,19 @@ std::string Statement::blob(int col) const {
 }
 bool Statement::is_null(int col) const { return sqlite3_column_type(stmt_, col) == SQLITE_NULL; }
 
-Database::Database(const std::filesystem::path& path) : path_(path.string()) {
-  if (sqlite3_open_v2(path_.c_str(), &db_, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, nullptr) !=
-      SQLITE_OK) {
+Database::Database(const std::filesystem::path& path, Mode mode) : path_(path.string()) {
+  const int flags =
+      mode == Mode::kReadOnly ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE;
+  if (sqlite3_open_v2(path_.c_str(), &db_, flags, nullptr) != SQLITE_OK) {
     std::string msg = "open database " + path_ + ": " + (db_ ? sqlite3_errmsg(db_) : "out of memory");
     sqlite3_close(db_);
     throw StoreError(msg);
   }
   sqlite3_busy_timeout(db_, 5000);
+  if (mode == Mode::kReadOnly) {
+    exec("PRAGMA query_only=1");
+    return;
+  }
   exec("PRAGMA journal_mode=WAL");
   exec("PRAGMA synchronous=FULL");
   exec("PRAGMA foreign_keys=ON");
@@ -88,9 +94,11 @@ void Database::exec(std::string_view sql) {
   std::string s(sql);
   char* err = nullptr;
   if (sqlite3_exec(db_, s.c_str(), nullptr, nullptr, &err) != SQLITE_OK) {
+    const bool full = (sqlite3_extended_errcode(db_) & 0xff) == SQLITE_FULL;
     std::string msg = "exec '" + s + "' on " + path_ + ": " + (err ? err : "unknown error");
+    if (full) msg += " (disk full: nothing new was stored)";
     sqlite3_free(err);
-    throw StoreError(msg);
+    throw StoreError(msg, full);
   }
 }
 

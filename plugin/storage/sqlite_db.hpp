@@ -14,7 +14,13 @@ namespace tempoload::plugin {
 
 class StoreError : public std::runtime_error {
  public:
-  using std::runtime_error::runtime_error;
+  explicit StoreError(const std::string& what, bool disk_full = false)
+      : std::runtime_error(what), disk_full_(disk_full) {}
+  // SQLITE_FULL: the disk (or the database's size limit) is full; nothing new was stored.
+  bool disk_full() const { return disk_full_; }
+
+ private:
+  bool disk_full_;
 };
 
 class Statement {
@@ -47,9 +53,11 @@ class Statement {
 
 class Database {
  public:
+  enum class Mode { kReadWrite, kReadOnly };
   // Opens (creating) the file with WAL journaling and synchronous=FULL, so a committed
-  // transaction survives a power cut.
-  explicit Database(const std::filesystem::path& path);
+  // transaction survives a power cut. kReadOnly never creates, migrates or writes (tools
+  // reading a running plugin's database).
+  explicit Database(const std::filesystem::path& path, Mode mode = Mode::kReadWrite);
   ~Database();
   Database(const Database&) = delete;
   Database& operator=(const Database&) = delete;

@@ -26,7 +26,7 @@ class SessionStoreTest : public ::testing::Test {
   void TearDown() override { fs::remove_all(dir_); }
 
   static SessionStart start(const std::string& id) {
-    SessionStart s{id, "athlete-1", "calf-1", "tempoload-calf-raise", 1000, {}};
+    SessionStart s{id, "athlete-1", "calf-1", "tempoload-calf-raise", 1000, {}, {}};
     s.prescription.set_reps(6);
     s.prescription.set_load_n(1700);
     return s;

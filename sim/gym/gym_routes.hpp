@@ -5,6 +5,7 @@
 //   GET  /api/v1/sessions          -> 200 {"sessions":[summary...]}, oldest first
 //   GET  /api/v1/sessions/{id}     -> 200 stored report JSON | 404
 //   GET  /healthz                  -> 200 {"status":"ok"}
+//   prescriptions and usage reports: sync_routes.hpp
 // Errors are {"error": "..."} with 400, 404, 405, 409, 413, 415 or 500.
 #pragma once
 

@@ -4,61 +4,13 @@
 
 #include <string>
 
+#include "sim/gym/sqlite_statement.hpp"
+
 namespace tempoload::gym {
 namespace {
 
 constexpr const char* kColumns =
     "idempotency_key, session_id, athlete_id, machine_id, reps_counted, received_at_unix_ms, body";
-
-// Finalizes a prepared statement on scope exit; errors name the statement and the file.
-class Statement {
- public:
-  Statement(sqlite3* db, const std::string& sql, const std::string& path) : db_(db), path_(path) {
-    if (sqlite3_prepare_v2(db, sql.c_str(), -1, &stmt_, nullptr) != SQLITE_OK) {
-      throw StoreError("sqlite prepare '" + sql + "' on " + path + ": " + sqlite3_errmsg(db));
-    }
-  }
-  ~Statement() { sqlite3_finalize(stmt_); }
-  Statement(const Statement&) = delete;
-  Statement& operator=(const Statement&) = delete;
-
-  void bind(int index, std::string_view text) {
-    check(sqlite3_bind_text(stmt_, index, text.data(), static_cast<int>(text.size()),
-                            SQLITE_TRANSIENT),
-          "bind");
-  }
-  void bind(int index, std::int64_t value) {
-    check(sqlite3_bind_int64(stmt_, index, value), "bind");
-  }
-
-  // True while a row is available.
-  bool step() {
-    const int rc = sqlite3_step(stmt_);
-    if (rc == SQLITE_ROW) return true;
-    if (rc == SQLITE_DONE) return false;
-    check(rc, "step");
-    return false;
-  }
-
-  std::string text(int col) const {
-    const auto* p = sqlite3_column_text(stmt_, col);
-    return p ? std::string(reinterpret_cast<const char*>(p),
-                           static_cast<std::size_t>(sqlite3_column_bytes(stmt_, col)))
-             : std::string();
-  }
-  std::int64_t int64(int col) const { return sqlite3_column_int64(stmt_, col); }
-
- private:
-  void check(int rc, const char* what) {
-    if (rc != SQLITE_OK) {
-      throw StoreError(std::string("sqlite ") + what + " on " + path_ + ": " + sqlite3_errmsg(db_));
-    }
-  }
-
-  sqlite3* db_;
-  const std::string& path_;
-  sqlite3_stmt* stmt_ = nullptr;
-};
 
 StoredReport read_row(const Statement& s, bool with_body) {
   StoredReport r;
@@ -113,6 +65,28 @@ ReportStore::ReportStore(const std::string& path) : path_(path) {
           " body TEXT NOT NULL);"
           "CREATE INDEX session_reports_received ON session_reports(received_at_unix_ms);"
           "PRAGMA user_version=1;");
+      exec("COMMIT");
+    }
+    if (version < 2) {
+      // Version 2 (issue 6): versioned prescriptions per athlete and usage reports.
+      exec("BEGIN IMMEDIATE");
+      exec(
+          "CREATE TABLE prescriptions ("
+          " athlete_id TEXT NOT NULL,"
+          " version INTEGER NOT NULL,"
+          " base_version INTEGER NOT NULL,"
+          " set_json TEXT NOT NULL,"
+          " updated_at_unix_ms INTEGER NOT NULL,"
+          " updated_by TEXT NOT NULL,"
+          " change_key TEXT NOT NULL UNIQUE,"
+          " PRIMARY KEY (athlete_id, version));"
+          "CREATE TABLE usage_reports ("
+          " idempotency_key TEXT PRIMARY KEY NOT NULL,"
+          " machine_id TEXT NOT NULL,"
+          " period_start_unix_ms INTEGER NOT NULL,"
+          " received_at_unix_ms INTEGER NOT NULL,"
+          " body TEXT NOT NULL);"
+          "PRAGMA user_version=2;");
       exec("COMMIT");
     }
   } catch (...) {

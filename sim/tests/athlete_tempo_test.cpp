@@ -166,7 +166,8 @@ TEST_F(AthleteTempoTest, TooHeavyALoadFailsTheRep) {
 TEST_F(AthleteTempoTest, FatigueSlowsAndFinallyFailsAHeavySet) {
   start(testing::repo_scenario("default"));
   run_reps(12, 1800);
-  // Capacity (2000 + M g)(1 - 0.01 n) drops below 1800 + M g after a few reps.
+  // Capacity (2000 + M g)(1 - f n), f = the scenario's fatigue_per_rep (0.014), drops below
+  // 1800 + M g after a few reps.
   const auto failed = of_kind(plugin_->events, SimEvent::Kind::kRepFailed);
   ASSERT_EQ(failed.size(), 1u);
   EXPECT_GE(model_->athlete().reps_done(), 3);

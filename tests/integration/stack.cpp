@@ -15,11 +15,12 @@ std::filesystem::path make_temp_dir() {
 
 }  // namespace
 
-Stack::Stack(const std::string& scenario) : scenario_(scenario), dir_(make_temp_dir()) {}
+Stack::Stack(const std::string& scenario, const std::string& map)
+    : scenario_(scenario), map_(map), dir_(make_temp_dir()) {}
 
 bool Stack::start_sim() {
   sim_ = std::make_unique<ChildProcess>(
-      std::vector<std::string>{TEMPOLOAD_SIM_BIN, "--map", TEMPOLOAD_MAP, "--scenario",
+      std::vector<std::string>{TEMPOLOAD_SIM_BIN, "--map", map_, "--scenario",
                                std::string(TEMPOLOAD_SCENARIOS_DIR) + "/" + scenario_, "--port",
                                "0"},
       (dir_ / "sim.log").string());
@@ -39,7 +40,7 @@ bool Stack::start_gym() {
 bool Stack::start_plugin() {
   std::vector<std::string> argv{TEMPOLOAD_PLUGIN_BIN,
                                 "--map",
-                                TEMPOLOAD_MAP,
+                                map_,
                                 "--modbus",
                                 "127.0.0.1:" + std::to_string(sim_port_),
                                 "--listen",
@@ -48,7 +49,8 @@ bool Stack::start_plugin() {
                                 plugin_db().string(),
                                 "--machine-id",
                                 "calf-it-1",
-                                "--no-realtime"};
+                                "--no-realtime",
+                                "--daemon"};
   if (gym_port_ > 0) {
     argv.push_back("--gym-url");
     argv.push_back(gym_url());
@@ -60,6 +62,11 @@ bool Stack::start_plugin() {
 
 std::unique_ptr<tempoload::v1::GuidedSession::Stub> Stack::session_stub() const {
   return tempoload::v1::GuidedSession::NewStub(grpc::CreateChannel(
+      "127.0.0.1:" + std::to_string(plugin_port_), grpc::InsecureChannelCredentials()));
+}
+
+std::unique_ptr<tempoload::v1::DynamometerTest::Stub> Stack::dynamometer_stub() const {
+  return tempoload::v1::DynamometerTest::NewStub(grpc::CreateChannel(
       "127.0.0.1:" + std::to_string(plugin_port_), grpc::InsecureChannelCredentials()));
 }
 

@@ -9,6 +9,7 @@
 #include <memory>
 #include <string>
 
+#include "tempoload/v1/dynamometer.grpc.pb.h"
 #include "tempoload/v1/guided_session.grpc.pb.h"
 #include "tests/support/child_process.hpp"
 
@@ -16,7 +17,9 @@ namespace tempoload::testing {
 
 class Stack {
  public:
-  explicit Stack(const std::string& scenario = "default.json");
+  // `map`: the register map both the simulator and the plugin load (the machine's kind).
+  explicit Stack(const std::string& scenario = "default.json",
+                 const std::string& map = TEMPOLOAD_MAP);
 
   bool start_sim();
   bool start_gym();
@@ -29,10 +32,12 @@ class Stack {
   std::string gym_url() const { return "http://127.0.0.1:" + std::to_string(gym_port_); }
   ChildProcess& plugin() { return *plugin_; }
   std::unique_ptr<tempoload::v1::GuidedSession::Stub> session_stub() const;
+  std::unique_ptr<tempoload::v1::DynamometerTest::Stub> dynamometer_stub() const;
   std::string logs() const;  // tails of every log, for failure messages
 
  private:
   std::string scenario_;
+  std::string map_;
   std::filesystem::path dir_;
   std::unique_ptr<ChildProcess> sim_, gym_, plugin_;
   int sim_port_ = -1, gym_port_ = -1, plugin_port_ = -1;

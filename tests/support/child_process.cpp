@@ -14,7 +14,8 @@
 
 namespace tempoload::testing {
 
-ChildProcess::ChildProcess(std::vector<std::string> argv, std::string log_path)
+ChildProcess::ChildProcess(std::vector<std::string> argv, std::string log_path,
+                           std::vector<std::string> env)
     : log_path_(std::move(log_path)) {
   int out[2];
   if (pipe(out) != 0) throw std::runtime_error("pipe failed");
@@ -25,6 +26,14 @@ ChildProcess::ChildProcess(std::vector<std::string> argv, std::string log_path)
     dup2(out[1], STDOUT_FILENO);
     if (log >= 0) dup2(log, STDERR_FILENO);
     close(out[0]);
+    for (const auto& e : env) {
+      const auto eq = e.find('=');
+      const std::string name = e.substr(0, eq), value = e.substr(eq + 1);
+      if (value.empty())
+        unsetenv(name.c_str());
+      else
+        setenv(name.c_str(), value.c_str(), 1);
+    }
     std::vector<char*> args;
     for (auto& a : argv) args.push_back(a.data());
     args.push_back(nullptr);
@@ -46,12 +55,13 @@ ChildProcess::~ChildProcess() {
   if (stdout_fd_ >= 0) close(stdout_fd_);
 }
 
-int ChildProcess::wait_for_port(std::chrono::milliseconds timeout) {
+int ChildProcess::wait_for_port(std::chrono::milliseconds timeout,
+                                const std::string& announcement) {
   const auto deadline = std::chrono::steady_clock::now() + timeout;
-  static const std::regex kListening("listening on [^ ]*:([0-9]+)");
+  const std::regex listening(announcement + " [^ ]*:([0-9]+)");
   while (std::chrono::steady_clock::now() < deadline) {
     std::smatch m;
-    if (std::regex_search(buffered_, m, kListening)) return std::stoi(m[1]);
+    if (std::regex_search(buffered_, m, listening)) return std::stoi(m[1]);
     pollfd p{stdout_fd_, POLLIN, 0};
     if (poll(&p, 1, 50) > 0) {
       char buf[512];
@@ -61,6 +71,20 @@ int ChildProcess::wait_for_port(std::chrono::milliseconds timeout) {
     }
   }
   return -1;
+}
+
+std::string ChildProcess::read_stdout(std::chrono::milliseconds timeout) {
+  const auto deadline = std::chrono::steady_clock::now() + timeout;
+  while (std::chrono::steady_clock::now() < deadline) {
+    pollfd p{stdout_fd_, POLLIN, 0};
+    if (poll(&p, 1, 50) > 0) {
+      char buf[512];
+      const ssize_t n = read(stdout_fd_, buf, sizeof buf);
+      if (n <= 0) break;  // closed: the child exited
+      buffered_.append(buf, static_cast<std::size_t>(n));
+    }
+  }
+  return buffered_;
 }
 
 void ChildProcess::signal(int sig) {

@@ -13,14 +13,19 @@ namespace tempoload::testing {
 
 class ChildProcess {
  public:
-  ChildProcess(std::vector<std::string> argv, std::string log_path);
+  // `env` entries ("NAME=value") are added to the inherited environment; "NAME=" unsets NAME.
+  ChildProcess(std::vector<std::string> argv, std::string log_path,
+               std::vector<std::string> env = {});
   ~ChildProcess();
   ChildProcess(const ChildProcess&) = delete;
   ChildProcess& operator=(const ChildProcess&) = delete;
 
-  // Waits (bounded) for a stdout line containing "listening on HOST:PORT"; returns PORT, or -1
+  // Waits (bounded) for a stdout line containing "<announcement> HOST:PORT"; returns PORT, or -1
   // on timeout or exit (the log's tail is then in last_error()).
-  int wait_for_port(std::chrono::milliseconds timeout);
+  int wait_for_port(std::chrono::milliseconds timeout,
+                    const std::string& announcement = "listening on");
+  // Reads stdout until the child closes it or the timeout passes; returns all of it.
+  std::string read_stdout(std::chrono::milliseconds timeout);
   void signal(int sig);
   // Waits (bounded) for the exit; returns the exit status as from waitpid, or -1 on timeout.
   int wait_exit(std::chrono::milliseconds timeout);
