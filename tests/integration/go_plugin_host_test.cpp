@@ -52,10 +52,11 @@ TEST_P(GoPluginHost, LaunchesPingsCallsAndKillsThePlugin) {
       << r.out;
   EXPECT_NE(r.out.find("ok: killed (GRPCController.Shutdown), plugin exited"), std::string::npos)
       << r.out;
-  if (GetParam())
+  if (GetParam()) {
     EXPECT_NE(r.log.find("(go-plugin host, AutoMTLS)"), std::string::npos)
         << "the plugin should say it serves mTLS:\n"
         << r.log;
+  }
 }
 
 INSTANTIATE_TEST_SUITE_P(Transport, GoPluginHost, ::testing::Values(false, true),
