@@ -2,9 +2,9 @@
 
 #include <spdlog/spdlog.h>
 
-#include <random>
 
 #include "plugin/api/event_stream_reactor.hpp"
+#include "plugin/api/rpc_helpers.hpp"
 #include "plugin/session/dynamometer_request.hpp"
 #include "plugin/session/wall_clock.hpp"
 
@@ -17,26 +17,6 @@ struct DynamometerStreamTraits {
   static bool is_last(const v1::DynamometerEvent& e) { return e.has_finished(); }
 };
 using DynamometerStream = EventStreamReactor<v1::DynamometerEvent, DynamometerStreamTraits>;
-
-// "<machine>-<unix ms>-<8 hex>": unique across machines and restarts; the report's key.
-std::string new_session_id(const std::string& machine_id) {
-  static std::mt19937_64 rng{std::random_device{}()};
-  char suffix[9];
-  std::snprintf(suffix, sizeof suffix, "%08x", static_cast<unsigned>(rng() & 0xffffffffu));
-  return machine_id + "-" + std::to_string(unix_ms()) + "-" + suffix;
-}
-
-class RejectedStream final : public grpc::ServerWriteReactor<v1::DynamometerEvent> {
- public:
-  explicit RejectedStream(grpc::Status status) { Finish(std::move(status)); }
-  void OnDone() override { delete this; }
-};
-
-grpc::ServerUnaryReactor* finish(grpc::CallbackServerContext* ctx, grpc::Status status) {
-  auto* reactor = ctx->DefaultReactor();
-  reactor->Finish(std::move(status));
-  return reactor;
-}
 
 }  // namespace
 
@@ -105,7 +85,7 @@ grpc::ServerWriteReactor<v1::DynamometerEvent>* DynamometerService::WatchTest(
     grpc::CallbackServerContext* ctx, const v1::WatchDynamometerTestRequest* req) {
   const double rate = req->tick_rate_hz() == 0 ? 20.0 : req->tick_rate_hz();
   if (!(rate >= 1 && rate <= 100))
-    return new RejectedStream({grpc::StatusCode::INVALID_ARGUMENT,
+    return new RejectedStream<v1::DynamometerEvent>({grpc::StatusCode::INVALID_ARGUMENT,
                                "tick_rate_hz: must be in [1, 100] Hz or 0 for 20 Hz"});
   if (!hub_.knows(req->session_id())) {
     // A finished session from an earlier run: replay its stored result.
@@ -119,7 +99,7 @@ grpc::ServerWriteReactor<v1::DynamometerEvent>* DynamometerService::WatchTest(
         hub_.publish(ev, true);
       }
     } catch (const StoreError& e) {
-      return new RejectedStream(
+      return new RejectedStream<v1::DynamometerEvent>(
           {grpc::StatusCode::UNAVAILABLE, std::string("storage: ") + e.what()});
     }
   }

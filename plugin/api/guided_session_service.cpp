@@ -3,8 +3,8 @@
 #include <spdlog/spdlog.h>
 
 #include <chrono>
-#include <random>
 
+#include "plugin/api/rpc_helpers.hpp"
 #include "plugin/api/watch_reactor.hpp"
 #include "plugin/session/proto_conversion.hpp"
 #include "plugin/session/wall_clock.hpp"
@@ -12,28 +12,6 @@
 namespace tempoload::plugin {
 namespace v1 = tempoload::v1;
 namespace {
-
-// "<machine>-<unix ms>-<8 hex>": unique across machines and restarts; the report's
-// idempotency key.
-std::string new_session_id(const std::string& machine_id) {
-  static std::mt19937_64 rng{std::random_device{}()};
-  char suffix[9];
-  std::snprintf(suffix, sizeof suffix, "%08x", static_cast<unsigned>(rng() & 0xffffffffu));
-  return machine_id + "-" + std::to_string(unix_ms()) + "-" + suffix;
-}
-
-// A stream refused before it starts.
-class RejectedWatch final : public grpc::ServerWriteReactor<v1::GuidanceEvent> {
- public:
-  explicit RejectedWatch(grpc::Status status) { Finish(std::move(status)); }
-  void OnDone() override { delete this; }
-};
-
-grpc::ServerUnaryReactor* finish(grpc::CallbackServerContext* ctx, grpc::Status status) {
-  auto* reactor = ctx->DefaultReactor();
-  reactor->Finish(std::move(status));
-  return reactor;
-}
 
 }  // namespace
 
@@ -134,7 +112,7 @@ grpc::ServerWriteReactor<v1::GuidanceEvent>* GuidedSessionService::WatchSession(
     grpc::CallbackServerContext* ctx, const v1::WatchSessionRequest* req) {
   const double rate = req->tick_rate_hz() == 0 ? 20.0 : req->tick_rate_hz();
   if (!(rate >= 1 && rate <= 100))
-    return new RejectedWatch({grpc::StatusCode::INVALID_ARGUMENT,
+    return new RejectedStream<v1::GuidanceEvent>({grpc::StatusCode::INVALID_ARGUMENT,
                               "tick_rate_hz: must be in [1, 100] Hz or 0 for 20 Hz"});
   if (!hub_.knows(req->session_id())) {
     // A finished session from an earlier run: replay its stored result.

@@ -49,8 +49,7 @@ bool Stack::start_plugin() {
                                 plugin_db().string(),
                                 "--machine-id",
                                 "calf-it-1",
-                                "--no-realtime",
-                                "--daemon"};
+                                "--daemon"};  // SCHED_FIFO when permitted, as in production
   if (gym_port_ > 0) {
     argv.push_back("--gym-url");
     argv.push_back(gym_url());
