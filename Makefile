@@ -4,7 +4,7 @@ BUILD ?= build
 JOBS ?= $(shell nproc)
 BUILD_TYPE ?= RelWithDebInfo
 
-.PHONY: all deps configure build demo demo-dyn test bench bench-storage api-doc format clean
+.PHONY: all deps configure build demo demo-dyn test bench bench-storage bench-telemetry api-doc format clean
 
 all: build
 
@@ -31,6 +31,9 @@ bench: build
 
 bench-storage: build
 	@bash tests/bench/storage_bench.sh $(BUILD)
+
+bench-telemetry: build
+	@bash tests/bench/telemetry_bench.sh $(BUILD) 20
 
 api-doc: build
 	@cmake --build $(BUILD) --target api-doc

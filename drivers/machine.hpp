@@ -36,7 +36,9 @@ struct Command {
   DriveMode mode = DriveMode::kOff;
   // calf raise
   double force_n = 0;             // resistance setpoint [N]
-  double velocity_limit_mps = 0;  // lowering speed cap in eccentric mode [m/s]
+  double velocity_limit_mps = 0;  // lowering speed cap in eccentric mode; raise speed in
+                                  // position hold [m/s]
+  double position_m = 0;          // position-hold mode (7): platform height to hold [m]
   // dynamometer
   Side side = Side::kLeft;
   double velocity_radps = 0;   // signed shaft speed (isokinetic cap, passive, eccentric) [rad/s]

@@ -106,6 +106,9 @@ void ModbusMachine::encode_command() {
               command_regs_.data());
   map_.encode(Signal::kVelocityLimit, c.velocity_limit_mps, command_regs_.data());
   map_.encode(Signal::kControl, c.reset_faults ? 1.0 : 0.0, command_regs_.data());
+  // Optional in a map: maps without position hold simply lack the register.
+  map_.encode(Signal::kPositionSetpoint, std::clamp(c.position_m, 0.0, map_.limits().travel_m),
+              command_regs_.data());
   if (map_.kind() == MachineKind::kDynamometer) encode_dynamometer(c);
 }
 

@@ -47,6 +47,8 @@ enum class Signal {
   kRomMin,            // athlete's range of motion, dorsiflexion end [rad]: the shaft stops there
   kRomMax,            // athlete's range of motion, plantarflexion end [rad]
   kSide,              // leg in the attachment: 0 left, 1 right
+  // calf-raise command, appended later
+  kPositionSetpoint,  // platform height to hold in position-hold mode [m]
   kCount
 };
 
@@ -102,6 +104,7 @@ inline constexpr std::array<SignalInfo, kSignalCount> kSignals{{
     {Signal::kRomMin, "rom_min", Direction::kCommand, kDynamometerOnly, kDynamometerOnly},
     {Signal::kRomMax, "rom_max", Direction::kCommand, kDynamometerOnly, kDynamometerOnly},
     {Signal::kSide, "side", Direction::kCommand, kDynamometerOnly, kDynamometerOnly},
+    {Signal::kPositionSetpoint, "position_setpoint", Direction::kCommand, kCalfRaiseOnly, kNoKind},
 }};
 
 // info() indexes kSignals by the enum's value: the table must list them in order.
@@ -144,6 +147,8 @@ enum class DriveMode : unsigned {
   kPassive = 4,            // dynamometer: the motor moves the shaft at velocity_setpoint
   kIsometric = 5,          // dynamometer: the motor holds angle_setpoint
   kReactiveEccentric = 6,  // dynamometer: as passive, moving only while the athlete resists
+  kPositionHold = 7,  // calf raise: servo to position_setpoint (moving at <= velocity_limit),
+                      // pushing down at most force_setpoint; a stronger athlete moves it
 };
 
 // Leg in a dynamometer's attachment, the value of the side register.

@@ -15,6 +15,10 @@
 #include "plugin/auth/token_store.hpp"
 #include "plugin/api/guided_session_service.hpp"
 #include "plugin/api/prescription_service.hpp"
+#include "plugin/api/telemetry_service.hpp"
+#include "plugin/api/coach_service.hpp"
+#include "plugin/api/operator_service.hpp"
+#include "plugin/loop/calibration.hpp"
 #include "plugin/loop/control_loop.hpp"
 #include "plugin/loop/set_runner.hpp"
 #include "plugin/report/reporter.hpp"
@@ -42,6 +46,8 @@ struct Options {
   bool no_realtime = false;
   bool daemon = false;  // run on its own, without a go-plugin host
   std::string tls_listen, tls_cert, tls_key, tokens_file;
+  tp::RateLimit rate_limit;          // remote listener, per caller
+  int max_message_bytes = 256 * 1024;
   tp::ReporterOptions report;  // gym_url and ca_file are filled in from the options above
   double prescription_timeout_s = 2.0;
   double usage_period_s = 86400;
@@ -100,6 +106,17 @@ int main(int argc, char** argv) {
   app.add_option("--tls-key", o.tls_key, "PEM private key for --tls-listen");
   app.add_option("--tokens", o.tokens_file,
                  "caller tokens file (JSON of SHA-256 hashes; tempoloadctl token issue/revoke)");
+  app.add_option("--rate-limit-per-s", o.rate_limit.per_second,
+                 "remote listener: sustained requests per second per caller")
+      ->check(CLI::Range(0.1, 10000.0))
+      ->capture_default_str();
+  app.add_option("--rate-limit-burst", o.rate_limit.burst,
+                 "remote listener: requests a caller may make at once")
+      ->check(CLI::Range(1.0, 100000.0))
+      ->capture_default_str();
+  app.add_option("--max-message-bytes", o.max_message_bytes, "largest gRPC request accepted")
+      ->check(CLI::Range(1024, 64 * 1024 * 1024))
+      ->capture_default_str();
   app.add_option("--report-min-backoff-s", o.report.min_backoff_s,
                  "first retry delay of a report upload [s]")
       ->check(CLI::Range(0.01, 3600.0))
@@ -141,6 +158,8 @@ int main(int argc, char** argv) {
                                      [] { kill(getpid(), SIGTERM); },
                                      o.tls_listen, o.tls_cert,
                                      o.tls_key,    tokens.get()};
+  listener_config.rate_limit = o.rate_limit;
+  listener_config.max_message_bytes = o.max_message_bytes;
   try {
     tp::check_launch(listener_config);
   } catch (const std::exception& e) {
@@ -175,17 +194,24 @@ int main(int argc, char** argv) {
     tp::SetRunner::EventQueue events;
     tp::SetRunner::TickQueue ticks;
     tp::DynamometerQueues dyno_queues;  // a dynamometer session's events (issue 4)
+    tp::Calibration calibration;  // load-cell offsets and range limits (Operator/Calibrate)
     tp::RunnerOptions runner_options;
+    runner_options.calibration = &calibration;
     runner_options.dynamometer = {modbus.map().limits().max_torque_nm,
                                   modbus.map().limits().max_speed_radps};
     runner_options.max_force_n = machine.max_force_n;
     runner_options.tick_every_cycles = std::max(1, static_cast<int>(o.rate_hz / 100));  // 100 Hz
     tp::SetRunner runner(runner_options, events, ticks, &dyno_queues);
 
+    tp::SampleTap telemetry_tap;  // every fresh sample, for Telemetry streams (issue 5)
     tp::LoopOptions loop_options;
     loop_options.period_ns = static_cast<std::int64_t>(1e9 / o.rate_hz);
     loop_options.realtime = !o.no_realtime;
+    loop_options.sample_sink = &telemetry_tap;
     tp::ControlLoop loop(modbus, runner, loop_options);
+    tp::TelemetryHub telemetry_hub(telemetry_tap,
+                                   tp::TelemetryHubOptions{.kind = modbus.map().kind()});
+    tp::TelemetryService telemetry_service(telemetry_hub);
 
     o.report.gym_url = o.gym_url;
     o.report.ca_file = o.gym_ca_file;
@@ -204,6 +230,15 @@ int main(int argc, char** argv) {
     tp::GuidedSessionService service(runner, worker, store, hub, machine, &sync);
     tp::PrescriptionService prescription_service(sync, prescriptions, machine,
                                                  [&reporter] { reporter.notify(); });
+    // Coaches and operators (issue 5); the operator service loads the stored calibration.
+    tp::CoachService coach_service(store, prescriptions, machine, [&reporter] { reporter.notify(); });
+    tp::OperatorService operator_service(
+        runner, loop.counters(), store, calibration,
+        tp::OperatorMachine{machine, modbus.map().version()}, [&worker, &dyno_worker] {
+          if (auto busy = worker.busy()) return busy->session_id;
+          if (auto busy = dyno_worker.busy()) return busy->session_id;
+          return std::string();
+        });
     tp::UsageMonitor usage(
         store, runner,
         tp::UsageMonitorOptions{machine.machine_id, machine.model,
@@ -217,9 +252,11 @@ int main(int argc, char** argv) {
     dyno_worker.start();
     reporter.start();
     usage.start();
+    telemetry_hub.start();
 
     tp::GrpcListener listener(listener_config);
-    listener.start({&service, &prescription_service, &dyno_service});
+    listener.start({&service, &prescription_service, &dyno_service, &coach_service, &operator_service,
+                    &telemetry_service});
     spdlog::info("machine {} ({}) at {}, loop {} Hz{}, db {}", machine.machine_id, machine.model,
                  o.modbus, o.rate_hz, loop.counters().realtime ? " SCHED_FIFO" : "", o.db_path);
 
@@ -237,6 +274,7 @@ int main(int argc, char** argv) {
         std::this_thread::sleep_for(std::chrono::milliseconds(10));
     }
     listener.shutdown(std::chrono::system_clock::now() + std::chrono::seconds(2));
+    telemetry_hub.stop();  // its streams are over
     loop.stop();  // writes mode off before disconnecting
     worker.stop();
     dyno_worker.stop();

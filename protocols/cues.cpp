@@ -23,6 +23,19 @@ std::string timing(const char* advice, double actual_s, double target_s) {
   return std::string(advice) + ": " + seconds(actual_s) + ", target " + seconds(target_s);
 }
 
+// The pause that broke the limit most: a stall mid-lowering, the top or the bottom pause.
+std::string pause_cue(const RepMetrics& rep, double max_s) {
+  const std::string limit = ", max " + seconds(max_s);
+  if (rep.longest_stall_s >= rep.top_pause_s && rep.longest_stall_s >= rep.bottom_pause_s) {
+    return "keep lowering without stopping: stopped " + seconds(rep.longest_stall_s) + " mid-way" +
+           limit;
+  }
+  if (rep.top_pause_s >= rep.bottom_pause_s) {
+    return "shorter pause at the top: " + seconds(rep.top_pause_s) + limit;
+  }
+  return "start the next rep sooner: " + seconds(rep.bottom_pause_s) + " at the bottom" + limit;
+}
+
 }  // namespace
 
 std::string cue_for(const RepMetrics& rep, const TempoSpec& tempo, double min_range_fraction) {
@@ -37,9 +50,17 @@ std::string cue_for(const RepMetrics& rep, const TempoSpec& tempo, double min_ra
     case Verdict::kTooSlow:
       cue = timing("lower faster", rep.eccentric_s, tempo.eccentric_s);
       break;
+    case Verdict::kPausedTooLong:
+      cue = pause_cue(rep, tempo.max_pause_s);
+      break;
     case Verdict::kPartialRange:
       // Range was enough but the lowering turned back before the bottom.
       if (rep.range_fraction >= min_range_fraction) return "lower all the way before lifting again";
+      if (rep.turned_back) {
+        return "you turned back up mid-lowering: lower all the way (" +
+               percent(rep.range_fraction) + " of your range, need " + percent(min_range_fraction) +
+               ")";
+      }
       // The lift time of a partial rep says nothing about tempo: no concentric hint.
       return "go through the full range: " + percent(rep.range_fraction) + " of your range, need " +
              percent(min_range_fraction);

@@ -25,6 +25,14 @@ void ForceAccumulator::add(const MotionSample& s) {
     impulse_left_ns_ += last_left_n_ * dt_s;
     impulse_right_ns_ += last_right_n_ * dt_s;
     elapsed_s_ += dt_s;
+    const double dx_m = s.position_m - last_position_m_;
+    if (dx_m > 0) {
+      work_conc_left_j_ += last_left_n_ * dx_m;
+      work_conc_right_j_ += last_right_n_ * dx_m;
+    } else {
+      work_ecc_left_j_ -= last_left_n_ * dx_m;
+      work_ecc_right_j_ -= last_right_n_ * dx_m;
+    }
     peak_left_n_ = std::max(peak_left_n_, s.force_left_n);
     peak_right_n_ = std::max(peak_right_n_, s.force_right_n);
     min_position_m_ = std::min(min_position_m_, s.position_m);
@@ -34,6 +42,7 @@ void ForceAccumulator::add(const MotionSample& s) {
   last_t_s_ = s.t_s;
   last_left_n_ = s.force_left_n;
   last_right_n_ = s.force_right_n;
+  last_position_m_ = s.position_m;
 }
 
 double ForceAccumulator::peak_left_n() const { return peak_left_n_; }

@@ -27,6 +27,14 @@ class ForceAccumulator {
   double mean_right_n() const;
   double min_position_m() const;  // 0 before any sample
   double max_position_m() const;
+  double impulse_left_ns() const { return impulse_left_ns_; }  // integral of F dt [N s]
+  double impulse_right_ns() const { return impulse_right_ns_; }
+  // Work, rectangle rule: each sample's force times the next position change [J]; concentric
+  // sums the rises (F dx, dx > 0), eccentric the drops (F |dx|, dx < 0).
+  double work_concentric_left_j() const { return work_conc_left_j_; }
+  double work_concentric_right_j() const { return work_conc_right_j_; }
+  double work_eccentric_left_j() const { return work_ecc_left_j_; }
+  double work_eccentric_right_j() const { return work_ecc_right_j_; }
 
  private:
   int samples_ = 0;
@@ -40,6 +48,11 @@ class ForceAccumulator {
   double peak_right_n_ = 0;
   double min_position_m_ = 0;
   double max_position_m_ = 0;
+  double last_position_m_ = 0;
+  double work_conc_left_j_ = 0;
+  double work_conc_right_j_ = 0;
+  double work_ecc_left_j_ = 0;
+  double work_ecc_right_j_ = 0;
 };
 
 // Aggregates counted reps (attempted counts every rep); see SetSummary for each field.

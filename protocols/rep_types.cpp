@@ -20,6 +20,8 @@ const char* to_string(Phase p) {
       return "unloading";
     case Phase::kDone:
       return "done";
+    case Phase::kPaused:
+      return "paused";
   }
   return "unknown";
 }
@@ -34,6 +36,8 @@ const char* to_string(Verdict v) {
       return "too_slow";
     case Verdict::kPartialRange:
       return "partial_range";
+    case Verdict::kPausedTooLong:
+      return "paused_too_long";
   }
   return "unknown";
 }

@@ -20,10 +20,11 @@ enum class Phase {
   kEccentric,
   kBottomPause,
   kUnloading,
-  kDone
+  kDone,
+  kPaused  // request_pause: the load ramps off and stays off until resumed
 };
 
-enum class Verdict { kCounted, kTooFast, kTooSlow, kPartialRange };
+enum class Verdict { kCounted, kTooFast, kTooSlow, kPartialRange, kPausedTooLong };
 
 const char* to_string(Phase p);
 const char* to_string(Verdict v);
@@ -51,6 +52,16 @@ struct RepMetrics {
   double mean_force_right_n = 0;
   double time_under_tension_s = 0;  // concentric + top pause + eccentric
   double symmetry_index_pct = 0;
+  // Longest held stop mid-lowering (neither in the top nor the bottom band) [s]; 0 if none.
+  double longest_stall_s = 0;
+  bool turned_back = false;    // the lowering turned back up before reaching the bottom band
+  double impulse_left_ns = 0;  // integral of F dt over the rep, rectangle rule [N s]
+  double impulse_right_ns = 0;
+  // Integral of F dx per plate, rectangle rule: rises (concentric) and drops (eccentric, |dx|) [J]
+  double work_concentric_left_j = 0;
+  double work_concentric_right_j = 0;
+  double work_eccentric_left_j = 0;
+  double work_eccentric_right_j = 0;
 };
 
 struct SetSummary {

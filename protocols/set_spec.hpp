@@ -10,6 +10,9 @@ struct TempoSpec {
   double bottom_pause_s = 1.0;   // target pause at the bottom between reps [s]
   double eccentric_min_s = 3.0;  // lowering faster than this: "too fast", not counted [s]
   double eccentric_max_s = 5.0;  // lowering slower than this: "too slow", not counted [s]
+  // A top or bottom pause, or a stall mid-lowering, longer than this: "paused too long", not
+  // counted [s]. 0: no limit (the default; no source gives a number, docs/protocols.md).
+  double max_pause_s = 0.0;
 };
 
 struct SetSpec {
@@ -19,6 +22,14 @@ struct SetSpec {
   double min_range_fraction = 0.8;  // travel a rep needs, as a fraction of the calibrated range
   double idle_timeout_s = 15.0;     // set ends when no rep starts for this long [s]
   double load_ramp_s = 1.0;         // load changes ramp over this time, never step [s]
+  // Eccentric velocity limit: LoadCommand::velocity_limit_mps caps the lowering speed so the
+  // lowering cannot be shorter than eccentric_min_s (the machine's velocity-limited drive mode).
+  bool eccentric_velocity_limit = false;
+  // Alfredson: load only at the top and while lowering (ramped on in the top pause, off at the
+  // bottom); the way up is unloaded (the other leg or the machine raises the platform).
+  bool eccentric_only = false;
+  double max_set_pause_s = 180.0;  // a pause (request_pause) longer than this ends the set [s]
+  double pain_limit = 5.0;  // pain report above this (0-10 scale) unloads at once (Silbernagel)
 };
 
 // The athlete's calibrated range of motion on this machine.

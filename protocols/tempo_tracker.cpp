@@ -63,6 +63,22 @@ bool TempoTracker::update(const MotionSample& s) {
   return completed_;
 }
 
+void TempoTracker::interrupt() {
+  detector_ = MotionDetector(detector_tuning(tuning_));
+  rep_acc_.reset();
+  pre_acc_.reset();
+  end_acc_.reset();
+  turn_acc_.reset();
+  started_ = false;
+  rising_ = false;
+  stopped_at_top_ = false;
+  turn_pending_ = false;
+  stalled_ = false;
+  longest_stall_s_ = 0;
+  prev_end_t_s_ = -1;
+  phase_ = Phase::kReady;
+}
+
 void TempoTracker::on_stop(const MotionEvents& ev) {
   switch (phase_) {
     // A stop that turned back at once (not held) is left to on_start, which sees the turn.
@@ -78,8 +94,11 @@ void TempoTracker::on_stop(const MotionEvents& ev) {
         finish_rep(ev.stop_t_s, ev.stop_p, end_acc_, true);
       } else if (ev.stop_held && ev.stop_p >= tuning_.top_band) {
         enter(Phase::kTopPause, conc_end_t_s_);  // a wobble at the top: the lowering is to come
+      } else if (ev.stop_held) {
+        stalled_ = true;  // a stall mid-way: still lowering, timed until it moves again
+        stall_start_t_s_ = ev.stop_t_s;
       }
-      break;  // a stall mid-way: still lowering
+      break;
     default:
       rising_ = false;  // a rise that stopped inside the bottom band is no rep
       break;
@@ -88,6 +107,10 @@ void TempoTracker::on_stop(const MotionEvents& ev) {
 
 void TempoTracker::on_start(const MotionEvents& ev) {
   const bool up = ev.dir == Motion::kUp;
+  if (stalled_ && phase_ == Phase::kEccentric) {
+    longest_stall_s_ = std::max(longest_stall_s_, ev.onset_t_s - stall_start_t_s_);
+    stalled_ = false;
+  }
   switch (phase_) {
     case Phase::kReady:
     case Phase::kBottomPause:
@@ -169,6 +192,8 @@ void TempoTracker::begin_rep() {
   rising_ = false;
   stopped_at_top_ = false;
   rep_start_t_s_ = rise_start_t_s_;
+  stalled_ = false;
+  longest_stall_s_ = 0;
   bottom_pause_s_ = prev_end_t_s_ >= 0 ? std::max(0.0, rep_start_t_s_ - prev_end_t_s_) : 0.0;
   enter(Phase::kConcentric, rep_start_t_s_);
 }
@@ -197,10 +222,22 @@ void TempoTracker::finish_rep(double end_t_s, double end_p, const ForceAccumulat
   r.mean_force_right_n = acc.mean_right_n();
   r.time_under_tension_s = r.concentric_s + r.top_pause_s + r.eccentric_s;
   r.symmetry_index_pct = symmetry_index_pct(r.mean_force_left_n, r.mean_force_right_n);
+  r.longest_stall_s = longest_stall_s_;
+  r.impulse_left_ns = acc.impulse_left_ns();
+  r.impulse_right_ns = acc.impulse_right_ns();
+  r.work_concentric_left_j = acc.work_concentric_left_j();
+  r.work_concentric_right_j = acc.work_concentric_right_j();
+  r.work_eccentric_left_j = acc.work_eccentric_left_j();
+  r.work_eccentric_right_j = acc.work_eccentric_right_j();
+  r.turned_back = !reached_bottom;
 
   const TempoSpec& tempo = spec_.tempo;
+  const double max_pause_s = tempo.max_pause_s;
   if (!reached_bottom || r.range_fraction < spec_.min_range_fraction) {
     r.verdict = Verdict::kPartialRange;
+  } else if (max_pause_s > 0 && (r.top_pause_s > max_pause_s || r.bottom_pause_s > max_pause_s ||
+                                 r.longest_stall_s > max_pause_s)) {
+    r.verdict = Verdict::kPausedTooLong;
   } else if (r.eccentric_s < tempo.eccentric_min_s) {
     r.verdict = Verdict::kTooFast;
   } else if (r.eccentric_s > tempo.eccentric_max_s) {
@@ -213,6 +250,8 @@ void TempoTracker::finish_rep(double end_t_s, double end_p, const ForceAccumulat
   completed_ = true;
   prev_end_t_s_ = end_t_s;
   rising_ = false;
+  stalled_ = false;
+  longest_stall_s_ = 0;
   enter(reached_bottom ? Phase::kBottomPause : Phase::kReady, end_t_s);
 }
 

@@ -11,6 +11,8 @@
 // reported once the stop has held for stop_confirm_s, with its times backdated.
 // A lowering that turns back up (by reversal_fraction) before the bottom band ends the rep
 // there as kPartialRange; the tracker then waits in kReady for a rise from the bottom band.
+// A confirmed stop mid-lowering is a stall; with TempoSpec::max_pause_s > 0, a stall or a top or
+// bottom pause longer than that makes the rep kPausedTooLong.
 #pragma once
 
 #include "protocols/motion_detector.hpp"
@@ -39,6 +41,10 @@ class TempoTracker {
   // Feeds one sample (times must not decrease; an earlier or non-finite sample is ignored).
   // Returns true when a rep completed on this sample; last_rep() then holds it.
   bool update(const MotionSample& s);
+  // Drops the rep under way (not judged) and starts afresh in kReady with the next sample, as
+  // if it were the first: used when the set is paused (samples stop, the athlete may move).
+  // Counts and last_rep() are kept; the next rep has no bottom pause.
+  void interrupt();
 
   Phase phase() const;  // kReady, kConcentric, kTopPause, kEccentric, kBottomPause
   double phase_elapsed_s(double t_s) const;  // time in the current phase [s]
@@ -87,6 +93,9 @@ class TempoTracker {
   double ecc_start_t_s_ = 0;
   double bottom_pause_s_ = 0;
   double prev_end_t_s_ = -1;  // end of the previous rep, -1 before any
+  bool stalled_ = false;      // stopped mid-lowering since stall_start_t_s_
+  double stall_start_t_s_ = 0;
+  double longest_stall_s_ = 0;  // of the rep under way [s]
 
   // A turn not yet travelled reversal_fraction: mid-lift (concentric) or mid-lowering.
   bool turn_pending_ = false;

@@ -12,6 +12,7 @@ void CalfRaiseDevice::apply_command_block(const drivers::RegisterMap& map,
   c.force_setpoint_n = map.decode(Signal::kForceSetpoint, block);
   c.velocity_limit_mps = map.decode(Signal::kVelocityLimit, block);
   c.control = static_cast<std::uint16_t>(map.decode(Signal::kControl, block));
+  c.position_setpoint_m = map.decode(Signal::kPositionSetpoint, block);
   model_.apply_commands(c);
 }
 

@@ -32,7 +32,37 @@ CalfRaiseModel::CalfRaiseModel(const drivers::MachineLimits& limits, const Scena
 
 bool CalfRaiseModel::engaged() const {
   return cmd_.mode == static_cast<int>(DriveMode::kIsotonic) ||
-         cmd_.mode == static_cast<int>(DriveMode::kEccentricVelocityLimited);
+         cmd_.mode == static_cast<int>(DriveMode::kEccentricVelocityLimited) ||
+         cmd_.mode == static_cast<int>(DriveMode::kPositionHold);
+}
+
+void CalfRaiseModel::update_hold_reference(bool hold, double dt_s) {
+  if (!hold) {
+    holding_ = false;
+    v_ref_mps_ = 0;
+    return;
+  }
+  if (!holding_) x_ref_m_ = x_m_;  // bumpless: hold where the platform is, then move
+  holding_ = true;
+  // Trapezoidal move to the setpoint: cruise at the commanded speed, accelerate and brake at
+  // kHoldAccelMps2, so the servo never jerks the athlete.
+  const double speed = cmd_.velocity_limit_mps > 0 ? cmd_.velocity_limit_mps : kHoldApproachMps;
+  const double goal = std::clamp(cmd_.position_setpoint_m, 0.0, limits_.travel_m);
+  const double d = goal - x_ref_m_, a = kHoldAccelMps2;
+  const double v_goal =
+      std::copysign(std::min(speed, std::sqrt(2 * a * std::abs(d))), d);  // can still brake
+  if (std::abs(v_goal) < std::abs(v_ref_mps_) && v_goal * v_ref_mps_ >= 0) {
+    v_ref_mps_ = v_goal;  // braking: ride the curve v = sqrt(2 a d) down to the setpoint
+  } else {
+    v_ref_mps_ += std::clamp(v_goal - v_ref_mps_, -a * dt_s, a * dt_s);
+  }
+  const double step = v_ref_mps_ * dt_s;
+  if (std::abs(d) <= std::abs(step) || (std::abs(d) < 1e-6 && std::abs(v_ref_mps_) < a * dt_s)) {
+    x_ref_m_ = goal;  // arrived
+    v_ref_mps_ = 0;
+  } else {
+    x_ref_m_ += step;
+  }
 }
 
 bool CalfRaiseModel::heartbeat_alive() const {
@@ -115,22 +145,42 @@ void CalfRaiseModel::step(double dt_s) {
     motor_base_n_ += std::clamp(target - motor_base_n_, -max_delta, max_delta);
   }
 
+  const bool hold = on && cmd_.mode == static_cast<int>(DriveMode::kPositionHold);
+  update_hold_reference(hold, dt_s);
+
   AthleteInputs in;
   in.t_s = t_s_;
   in.position_m = x_m_;
   in.velocity_mps = v_mps_;
   in.resistance_n = motor_base_n_;
   in.load_target_n = target;
+  in.position_hold = hold;
+  in.drive_engaged = on;
   grf_n_ = athlete_.update(in, dt_s, events_);
-  motor_force_n_ = integrate(grf_n_, dt_s);
+  motor_force_n_ = integrate(grf_n_, hold, dt_s);
   update_plates();
   update_measurements();
 }
 
-double CalfRaiseModel::integrate(double grf_n, double dt_s) {
+double CalfRaiseModel::integrate(double grf_n, bool hold, double dt_s) {
   const double m = mass_kg_;
   double force = motor_base_n_;
   double v = v_mps_ + dt_s * (grf_n - m * kGravity - force) / m;
+
+  if (hold) {
+    // Position servo: force = K e + c (v - v_ref), damping solved implicitly. It pushes down at
+    // most the slewed setpoint (a stronger athlete moves the platform) and supports (pushes up)
+    // at most max_force_n.
+    const double K = kHoldStiffnessNpm, c = 2 * std::sqrt(K * m), k = c * dt_s / m;
+    const double e = x_m_ - x_ref_m_, net = grf_n - m * kGravity;
+    v = (v_mps_ + dt_s / m * (net - K * e + c * v_ref_mps_)) / (1 + k);
+    force = K * e + c * (v - v_ref_mps_);
+    const double capped = std::clamp(force, -limits_.max_force_n, motor_base_n_);
+    if (capped != force) {
+      force = capped;
+      v = v_mps_ + dt_s * (net - force) / m;
+    }
+  }
 
   // Eccentric velocity-limited mode: when lowering faster than the limit, the drive takes off
   // resistance by a stiff damping on the excess speed (down to supporting at -max_force_n).
@@ -163,7 +213,7 @@ double CalfRaiseModel::integrate(double grf_n, double dt_s) {
 }
 
 void CalfRaiseModel::update_plates() {
-  const double left = scenario_.left_share * grf_n_, right = grf_n_ - left;
+  const double left = athlete_.left_fraction() * grf_n_, right = grf_n_ - left;
   const bool noisy = scenario_.force_sd_n > 0;
   meas_.force_left_n = left + (noisy ? noise_(rng_) : 0.0);
   meas_.force_right_n = right + (noisy ? noise_(rng_) : 0.0);

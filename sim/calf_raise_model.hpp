@@ -25,7 +25,9 @@ struct DeviceCommands {
   std::uint16_t heartbeat = 0;    // must change at least once per watchdog period while engaged
   int mode = 0;                   // drivers::DriveMode value; unknown values count as off
   double force_setpoint_n = 0;    // motor resistance [N]; clamped to [0, max_force_n]
-  double velocity_limit_mps = 0;  // largest lowering speed in mode 2 [m/s]; <= 0 holds still
+  double velocity_limit_mps = 0;  // mode 2: largest lowering speed [m/s], <= 0 holds still;
+                                  // mode 7: speed of the held position, <= 0: kHoldApproachMps
+  double position_setpoint_m = 0;  // mode 7: platform height to hold [m]
   std::uint16_t control = 0;      // drivers::ControlBit field
 };
 
@@ -46,7 +48,12 @@ class CalfRaiseModel {
   static constexpr double kStepS = 0.001;               // physics step the server uses [s]
   static constexpr double kCarriageMassKg = 20;         // shoulder carriage [kg]
   static constexpr double kSlewNps = 10000;             // motor force slew limit [N/s]
-  static constexpr double kVelocityLimitDamping = 2e5;  // eccentric mode, per excess [N/(m/s)]
+  static constexpr double kVelocityLimitDamping = 2e6;  // eccentric mode, per excess [N/(m/s)]
+  // Position hold (mode 7): a stiff, critically damped servo (1 mm per 2000 N) whose downward
+  // force is capped by the slewed force setpoint and whose support is capped by max_force_n.
+  static constexpr double kHoldStiffnessNpm = 2e6;
+  static constexpr double kHoldApproachMps = 0.05;  // default speed to a new setpoint [m/s]
+  static constexpr double kHoldAccelMps2 = 0.25;    // ...and its acceleration [m/s^2]
 
   // The seed of the plate noise is scenario.seed.
   CalfRaiseModel(const drivers::MachineLimits& limits, const Scenario& scenario);
@@ -64,6 +71,7 @@ class CalfRaiseModel {
   double time_s() const { return t_s_; }
   std::uint32_t watchdog_trips() const { return watchdog_trips_; }
   double ground_force_n() const { return grf_n_; }  // athlete's force on both plates [N]
+  double hold_reference_m() const { return x_ref_m_; }  // mode 7: where the servo holds now [m]
   double moving_mass_kg() const { return mass_kg_; }
   bool faulted() const { return estop_ || drive_fault_ || watchdog_; }
   const AthleteModel& athlete() const { return athlete_; }
@@ -72,11 +80,12 @@ class CalfRaiseModel {
   std::vector<SimEvent> take_events();
 
  private:
-  bool engaged() const;          // commanded mode is isotonic or eccentric
+  bool engaged() const;          // commanded mode is isotonic, eccentric or position hold
+  void update_hold_reference(bool hold, double dt_s);
   bool heartbeat_alive() const;  // heartbeat changed within the watchdog period
   void trip(SimEvent::Kind kind, const std::string& why);
   void fire_scenario_events();
-  double integrate(double grf_n, double dt_s);  // returns the motor force applied [N]
+  double integrate(double grf_n, bool hold, double dt_s);  // returns the motor force applied [N]
   void update_plates();                         // draws this step's plate noise
   void update_measurements();                   // everything else, no randomness
 
@@ -94,6 +103,9 @@ class CalfRaiseModel {
   double grf_n_ = 0;
   double motor_base_n_ = 0;   // slewed resistance before velocity limiting [N]
   double motor_force_n_ = 0;  // resistance applied in the last step [N]
+  bool holding_ = false;      // position hold was in effect in the last step
+  double x_ref_m_ = 0;        // position-hold reference, moving towards the setpoint [m]
+  double v_ref_mps_ = 0;      // its speed in the last step [m/s]
 
   DeviceCommands cmd_;
   double heartbeat_changed_s_ = 0;  // when the heartbeat last changed [s]

@@ -24,7 +24,8 @@ inline constexpr std::uint16_t kRepsInSet = 204;
 // and 16) are still applied and answered while hung.
 inline constexpr std::uint16_t kHang = 205;
 // Read-only: the athlete's phase, sim::AthletePhase (0 waiting, 1 settling, 2 concentric,
-// 3 top pause, 4 eccentric, 5 bottom pause, 6 lowering, 7 set over).
+// 3 top pause, 4 eccentric, 5 bottom pause, 6 lowering, 7 set over, 8 pushing, 9 resting,
+// 10 raised).
 inline constexpr std::uint16_t kAthletePhase = 206;
 // Write 1: inject a drive fault (status bit 2 latches, motor unloads at once). Reads back 0.
 inline constexpr std::uint16_t kInjectDriveFault = 207;

@@ -72,6 +72,29 @@ TEST(RegisterMapGood, ShippedCalfRaiseMapLoads) {
   EXPECT_NE(map.find(Signal::kVelocityLimit), nullptr);
 }
 
+TEST(RegisterMapGood, ShippedCalfRaiseMapAppendsPositionSetpointAfterTheOldCommands) {
+  auto map = RegisterMap::load_file(TEMPOLOAD_MAPS_DIR "/calf_raise_v1.json");
+  // Earlier command addresses are unchanged; the block grew from 100-107 to 100-109.
+  EXPECT_EQ(map.commands().address, 100);
+  EXPECT_EQ(map.commands().count, 10);
+  EXPECT_EQ(map.find(Signal::kControl)->address, 106);
+  const RegisterEntry* e = map.find(Signal::kPositionSetpoint);
+  ASSERT_NE(e, nullptr);
+  EXPECT_EQ(e->address, 108);
+  std::vector<std::uint16_t> cmd(map.commands().count, 0);
+  ASSERT_TRUE(map.encode(Signal::kPositionSetpoint, 0.045, cmd.data()));
+  EXPECT_EQ(cmd[108 - 100], 0x0000);  // 45000 um = 0x0000AFC8, high word first
+  EXPECT_EQ(cmd[109 - 100], 0xAFC8);
+  EXPECT_NEAR(map.decode(Signal::kPositionSetpoint, cmd.data()), 0.045, 1e-9);
+}
+
+TEST(RegisterMapBad, PositionSetpointIsRefusedInAMeasurementBlock) {
+  auto j = good_map();
+  j["measurements"]["registers"][0]["signal"] = "position_setpoint";
+  EXPECT_NE(error_of(j).find("(position_setpoint): is a command signal"), std::string::npos)
+      << error_of(j);
+}
+
 TEST(RegisterMapBad, NotJsonNamesTheFile) {
   try {
     RegisterMap::parse("{ not json", "broken.json");

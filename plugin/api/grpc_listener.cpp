@@ -32,14 +32,15 @@ std::string read_file(const std::string& path, const char* what) {
 }
 
 // TLS for the remote listener, with bearer-token authentication on every call.
-std::shared_ptr<grpc::ServerCredentials> remote_credentials(const ListenerConfig& c) {
+std::shared_ptr<grpc::ServerCredentials> remote_credentials(const ListenerConfig& c,
+                                                            RateLimiter* limiter) {
   if (c.tls_cert_file.empty() || c.tls_key_file.empty() || !c.tokens)
     throw std::runtime_error("--tls-listen needs --tls-cert, --tls-key and --tokens");
   grpc::SslServerCredentialsOptions opts(GRPC_SSL_DONT_REQUEST_CLIENT_CERTIFICATE);
   opts.pem_key_cert_pairs.push_back(
       {read_file(c.tls_key_file, "--tls-key"), read_file(c.tls_cert_file, "--tls-cert")});
   auto creds = grpc::SslServerCredentials(opts);
-  creds->SetAuthMetadataProcessor(std::make_shared<TokenAuthProcessor>(*c.tokens));
+  creds->SetAuthMetadataProcessor(std::make_shared<TokenAuthProcessor>(*c.tokens, limiter));
   return creds;
 }
 
@@ -87,7 +88,10 @@ void GrpcListener::start(const std::vector<grpc::Service*>& services) {
   }
 
   std::shared_ptr<grpc::ServerCredentials> remote;
-  if (!config_.tls_listen.empty()) remote = remote_credentials(config_);
+  if (!config_.tls_listen.empty()) {
+    limiter_ = std::make_unique<RateLimiter>(config_.rate_limit);
+    remote = remote_credentials(config_, limiter_.get());
+  }
 
   for (const auto& candidate : candidates) {
     grpc::ServerBuilder builder;
@@ -95,6 +99,9 @@ void GrpcListener::start(const std::vector<grpc::Service*>& services) {
     int tls_port = 0;
     builder.AddListeningPort(candidate, credentials, &port);
     if (remote) builder.AddListeningPort(config_.tls_listen, remote, &tls_port);
+    builder.SetMaxReceiveMessageSize(config_.max_message_bytes);
+    builder.AddChannelArgument(GRPC_ARG_MAX_CONCURRENT_STREAMS,
+                               config_.max_streams_per_connection);
     for (auto* s : services) builder.RegisterService(s);
     if (host_services_) {
       builder.RegisterService(&host_services_->controller);

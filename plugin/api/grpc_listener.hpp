@@ -11,6 +11,8 @@
 #include <string>
 #include <vector>
 
+#include "plugin/auth/rate_limiter.hpp"
+
 namespace tempoload::plugin {
 
 class TokenStore;
@@ -25,6 +27,10 @@ struct ListenerConfig {
   std::string tls_cert_file;  // PEM certificate chain of this machine
   std::string tls_key_file;   // PEM private key
   TokenStore* tokens = nullptr;
+  // Bounds on every listener (docs/security.md, "limits").
+  RateLimit rate_limit;                 // remote listener: requests per caller
+  int max_message_bytes = 256 * 1024;   // largest request; larger: RESOURCE_EXHAUSTED
+  int max_streams_per_connection = 64;  // concurrent calls on one HTTP/2 connection
 };
 
 // Refuses (std::runtime_error with a message for the person who ran it) when started neither
@@ -48,6 +54,7 @@ class GrpcListener {
   struct HostServices;
   ListenerConfig config_;
   std::unique_ptr<HostServices> host_services_;
+  std::unique_ptr<RateLimiter> limiter_;
   std::unique_ptr<grpc::Server> server_;
   std::string address_;
   std::string tls_address_;

@@ -6,7 +6,11 @@
 
 #include "plugin/api/rpc_helpers.hpp"
 #include "plugin/api/watch_reactor.hpp"
+#include "plugin/auth/caller_scope.hpp"
 #include "plugin/session/proto_conversion.hpp"
+#include "plugin/session/session_summary.hpp"
+#include "plugin/storage/athlete_visits.hpp"
+#include "plugin/storage/pain_log.hpp"
 #include "plugin/session/wall_clock.hpp"
 
 namespace tempoload::plugin {
@@ -73,7 +77,7 @@ grpc::Status GuidedSessionService::start_set(const v1::StartSetRequest& given,
     return {grpc::StatusCode::UNAVAILABLE, std::string("storage: ") + e.what()};
   }
   const std::uint32_t set_id = next_set_id_++;
-  worker_.expect(SessionPlan{session_id, set_id, req.set()});
+  worker_.expect(SessionPlan{session_id, set_id, req.set(), req.athlete_id()});
 
   ControlRequest cr;
   cr.kind = ControlKind::kStartSet;
@@ -144,17 +148,197 @@ grpc::ServerUnaryReactor* GuidedSessionService::StopSet(grpc::CallbackServerCont
   return finish(ctx, grpc::Status::OK);
 }
 
+// A stored session the caller may see: INVALID_ARGUMENT, NOT_FOUND, PERMISSION_DENIED (a coach
+// sees only their athletes' sessions, an athlete only their own) or UNAVAILABLE otherwise.
+grpc::Status GuidedSessionService::visible_report(const grpc::CallbackServerContext& ctx,
+                                                  const std::string& session_id,
+                                                  v1::SessionReport& report) {
+  if (session_id.empty()) return {grpc::StatusCode::INVALID_ARGUMENT, "session_id: required"};
+  try {
+    auto stored = store_.load_report(session_id);
+    if (!stored)
+      return {grpc::StatusCode::NOT_FOUND, "session_id: no session '" + session_id + "'"};
+    if (auto denied = CallerScope::of(ctx).check("session_id", stored->athlete_id()); !denied.ok())
+      return denied;
+    report = std::move(*stored);
+  } catch (const StoreError& e) {
+    return {grpc::StatusCode::UNAVAILABLE, std::string("storage: ") + e.what()};
+  }
+  return grpc::Status::OK;
+}
+
 grpc::ServerUnaryReactor* GuidedSessionService::GetSessionReport(
     grpc::CallbackServerContext* ctx, const v1::GetSessionReportRequest* req,
     v1::SessionReport* resp) {
+  return finish(ctx, visible_report(*ctx, req->session_id(), *resp));
+}
+
+grpc::Status GuidedSessionService::running_set(const std::string& session_id,
+                                               SessionPlan& plan) const {
+  if (session_id.empty()) return {grpc::StatusCode::INVALID_ARGUMENT, "session_id: required"};
+  const auto busy = worker_.busy();
+  if (!busy || busy->session_id != session_id)
+    return {grpc::StatusCode::FAILED_PRECONDITION,
+            "session_id: '" + session_id + "' is not the running set"};
+  plan = *busy;
+  return grpc::Status::OK;
+}
+
+grpc::Status GuidedSessionService::post(ControlKind kind, std::uint32_t set_id, int pain_0_10) {
+  ControlRequest cr;
+  cr.kind = kind;
+  cr.set_id = set_id;
+  cr.pain_0_10 = pain_0_10;
+  if (!runner_.post(cr))
+    return {grpc::StatusCode::RESOURCE_EXHAUSTED, "control loop request queue is full"};
+  return grpc::Status::OK;
+}
+
+grpc::ServerUnaryReactor* GuidedSessionService::IdentifyAthlete(
+    grpc::CallbackServerContext* ctx, const v1::IdentifyAthleteRequest* req,
+    v1::IdentifyAthleteResponse* resp) {
+  if (auto error = validate_id("athlete_id", req->athlete_id()); !error.empty())
+    return finish(ctx, {grpc::StatusCode::INVALID_ARGUMENT, error});
+  AthleteVisit visit;
+  try {
+    visit = identify_athlete(store_, req->athlete_id(), unix_ms());
+  } catch (const StoreError& e) {
+    return finish(ctx, {grpc::StatusCode::UNAVAILABLE, std::string("storage: ") + e.what()});
+  }
+  resp->set_athlete_id(req->athlete_id());
+  resp->set_first_visit(visit.first_visit);
+  resp->set_first_seen_unix_ms(visit.first_seen_unix_ms);
+  resp->set_sessions_on_this_machine(visit.sessions);
+  resp->set_last_session_id(visit.last_session_id);
+  resp->set_last_session_unix_ms(visit.last_session_unix_ms);
+  std::string greeting = visit.first_visit ? "Welcome" : "Welcome back";
+  if (assigned_) {
+    auto resolved = assigned_->resolve(req->athlete_id());
+    if (resolved.status == ResolvedPrescription::Status::kOk) {
+      *resp->mutable_prescription() = resolved.prescription.set();
+      *resp->mutable_prescription_origin() = resolved.origin;
+      char buf[96];
+      std::snprintf(buf, sizeof buf, ": today %u reps at %.0f N", resolved.prescription.set().reps(),
+                    resolved.prescription.set().load_n());
+      greeting += buf;
+    } else {
+      greeting += ": no prescription yet, ask your coach";
+    }
+  }
+  resp->set_greeting(greeting);
+  spdlog::info("athlete {} identified{}", req->athlete_id(), visit.first_visit ? " (new)" : "");
+  return finish(ctx, grpc::Status::OK);
+}
+
+grpc::ServerUnaryReactor* GuidedSessionService::PauseSet(grpc::CallbackServerContext* ctx,
+                                                         const v1::PauseSetRequest* req,
+                                                         v1::PauseSetResponse* resp) {
+  SessionPlan plan;
+  if (auto status = running_set(req->session_id(), plan); !status.ok()) return finish(ctx, status);
+  if (!worker_.set_paused(plan.set_id, true))
+    return finish(ctx, {grpc::StatusCode::FAILED_PRECONDITION,
+                        "session_id: '" + req->session_id() + "' is already paused"});
+  if (auto status = post(ControlKind::kPauseSet, plan.set_id); !status.ok()) {
+    worker_.set_paused(plan.set_id, false);
+    return finish(ctx, status);
+  }
+  resp->set_max_pause_s(plan.prescription.max_hold_s());
+  spdlog::info("session {} paused", req->session_id());
+  return finish(ctx, grpc::Status::OK);
+}
+
+grpc::ServerUnaryReactor* GuidedSessionService::ResumeSet(grpc::CallbackServerContext* ctx,
+                                                          const v1::ResumeSetRequest* req,
+                                                          v1::ResumeSetResponse*) {
+  SessionPlan plan;
+  if (auto status = running_set(req->session_id(), plan); !status.ok()) return finish(ctx, status);
+  if (!worker_.set_paused(plan.set_id, false))
+    return finish(ctx, {grpc::StatusCode::FAILED_PRECONDITION,
+                        "session_id: '" + req->session_id() + "' is not paused"});
+  if (auto status = post(ControlKind::kResumeSet, plan.set_id); !status.ok()) {
+    worker_.set_paused(plan.set_id, true);
+    return finish(ctx, status);
+  }
+  spdlog::info("session {} resumed", req->session_id());
+  return finish(ctx, grpc::Status::OK);
+}
+
+grpc::ServerUnaryReactor* GuidedSessionService::ReportPain(grpc::CallbackServerContext* ctx,
+                                                           const v1::ReportPainRequest* req,
+                                                           v1::ReportPainResponse* resp) {
   if (req->session_id().empty())
     return finish(ctx, {grpc::StatusCode::INVALID_ARGUMENT, "session_id: required"});
-  try {
-    auto report = store_.load_report(req->session_id());
+  if (req->pain_0_10() > 10)
+    return finish(ctx, {grpc::StatusCode::INVALID_ARGUMENT,
+                        "pain_0_10: must be 0..10, got " + std::to_string(req->pain_0_10())});
+  if (req->location().size() > 64)
+    return finish(ctx, {grpc::StatusCode::INVALID_ARGUMENT, "location: at most 64 characters"});
+
+  // The running set, or a session stored earlier (pain after the set still counts).
+  SessionPlan plan;
+  const bool running = running_set(req->session_id(), plan).ok();
+  std::string athlete_id = plan.athlete_id;
+  std::uint32_t limit = kDefaultPainLimit;
+  if (running) {
+    if (plan.prescription.pain_limit_0_10() > 0) limit = plan.prescription.pain_limit_0_10();
+  } else {
+    std::optional<v1::SessionReport> report;
+    try {
+      report = store_.load_report(req->session_id());
+    } catch (const StoreError& e) {
+      return finish(ctx, {grpc::StatusCode::UNAVAILABLE, std::string("storage: ") + e.what()});
+    }
     if (!report)
       return finish(ctx, {grpc::StatusCode::NOT_FOUND,
                           "session_id: no session '" + req->session_id() + "'"});
-    *resp = std::move(*report);
+    athlete_id = report->athlete_id();
+    if (report->sets_size() > 0 && report->sets(0).prescription().pain_limit_0_10() > 0)
+      limit = report->sets(0).prescription().pain_limit_0_10();
+  }
+  const bool stop = running && req->pain_0_10() > limit;
+  if (stop) {
+    // Safety first: the unload is queued before anything is written.
+    if (auto status = post(ControlKind::kPainStop, plan.set_id, static_cast<int>(req->pain_0_10()));
+        !status.ok())
+      return finish(ctx, status);
+  }
+  try {
+    record_pain(store_, PainReport{req->session_id(), athlete_id, unix_ms(),
+                                   static_cast<int>(req->pain_0_10()), req->location(), stop});
+  } catch (const StoreError& e) {
+    return finish(ctx, {grpc::StatusCode::UNAVAILABLE, std::string("storage: ") + e.what()});
+  }
+  resp->set_set_stopped(stop);
+  resp->set_pain_limit(limit);
+  const std::string rating = "Pain " + std::to_string(req->pain_0_10()) + "/10";
+  if (stop) {
+    resp->set_advice(rating + " is above " + std::to_string(limit) +
+                     ": set stopped and the machine unloaded. Tell your coach.");
+    v1::GuidanceEvent ev;
+    ev.set_session_id(req->session_id());
+    ev.set_cue(resp->advice());
+    hub_.publish(ev, true);
+  } else if (req->pain_0_10() > limit) {
+    resp->set_advice(rating + " is above " + std::to_string(limit) + ": tell your coach.");
+  } else {
+    resp->set_advice(rating + " is acceptable (" + std::to_string(limit) + " or less).");
+  }
+  spdlog::info("session {}: pain {}/10 reported{}", req->session_id(), req->pain_0_10(),
+               stop ? ", set stopped" : "");
+  return finish(ctx, grpc::Status::OK);
+}
+
+grpc::ServerUnaryReactor* GuidedSessionService::GetSessionSummary(
+    grpc::CallbackServerContext* ctx, const v1::GetSessionSummaryRequest* req,
+    v1::SessionSummary* resp) {
+  if (auto busy = worker_.busy(); busy && busy->session_id == req->session_id())
+    return finish(ctx, {grpc::StatusCode::FAILED_PRECONDITION,
+                        "session_id: '" + req->session_id() + "' is still running"});
+  v1::SessionReport report;
+  if (auto status = visible_report(*ctx, req->session_id(), report); !status.ok())
+    return finish(ctx, status);
+  try {
+    *resp = summarize_session(report, pain_reports(store_, req->session_id()));
   } catch (const StoreError& e) {
     return finish(ctx, {grpc::StatusCode::UNAVAILABLE, std::string("storage: ") + e.what()});
   }

@@ -40,10 +40,30 @@ class GuidedSessionService final : public tempoload::v1::GuidedSession::Callback
   grpc::ServerUnaryReactor* GetSessionReport(grpc::CallbackServerContext* ctx,
                                              const tempoload::v1::GetSessionReportRequest* req,
                                              tempoload::v1::SessionReport* resp) override;
+  grpc::ServerUnaryReactor* IdentifyAthlete(grpc::CallbackServerContext* ctx,
+                                            const tempoload::v1::IdentifyAthleteRequest* req,
+                                            tempoload::v1::IdentifyAthleteResponse* resp) override;
+  grpc::ServerUnaryReactor* PauseSet(grpc::CallbackServerContext* ctx,
+                                     const tempoload::v1::PauseSetRequest* req,
+                                     tempoload::v1::PauseSetResponse* resp) override;
+  grpc::ServerUnaryReactor* ResumeSet(grpc::CallbackServerContext* ctx,
+                                      const tempoload::v1::ResumeSetRequest* req,
+                                      tempoload::v1::ResumeSetResponse* resp) override;
+  grpc::ServerUnaryReactor* ReportPain(grpc::CallbackServerContext* ctx,
+                                       const tempoload::v1::ReportPainRequest* req,
+                                       tempoload::v1::ReportPainResponse* resp) override;
+  grpc::ServerUnaryReactor* GetSessionSummary(grpc::CallbackServerContext* ctx,
+                                              const tempoload::v1::GetSessionSummaryRequest* req,
+                                              tempoload::v1::SessionSummary* resp) override;
 
  private:
   grpc::Status start_set(const tempoload::v1::StartSetRequest& req, std::string& session_id,
                          tempoload::v1::PrescriptionOrigin& origin);
+  // The running set of `session_id`, or FAILED_PRECONDITION naming the field.
+  grpc::Status running_set(const std::string& session_id, SessionPlan& plan) const;
+  grpc::Status post(ControlKind kind, std::uint32_t set_id, int pain_0_10 = 0);
+  grpc::Status visible_report(const grpc::CallbackServerContext& ctx,
+                              const std::string& session_id, tempoload::v1::SessionReport& report);
 
   SetRunner& runner_;
   SessionWorker& worker_;

@@ -6,11 +6,17 @@ WatchReactor::WatchReactor(GuidanceHub& hub, const std::string& session_id, doub
     : hub_(hub),
       tick_interval_(std::chrono::duration_cast<std::chrono::steady_clock::duration>(
           std::chrono::duration<double>(1.0 / tick_rate_hz))) {
-  if (!hub_.subscribe(session_id, this)) {
+  const auto subscribed = hub_.subscribe(session_id, this);
+  if (subscribed != GuidanceHub::Subscribed::kOk) {
     std::lock_guard lock(mutex_);
     finished_ = true;
-    Finish(grpc::Status(grpc::StatusCode::NOT_FOUND, "session_id: no session '" + session_id +
-                                                         "' on this machine"));
+    Finish(subscribed == GuidanceHub::Subscribed::kFull
+               ? grpc::Status(grpc::StatusCode::RESOURCE_EXHAUSTED,
+                              "too many watch streams (at most " +
+                                  std::to_string(GuidanceHub::kMaxSubscribers) +
+                                  "): close one and retry")
+               : grpc::Status(grpc::StatusCode::NOT_FOUND,
+                              "session_id: no session '" + session_id + "' on this machine"));
   }
 }
 

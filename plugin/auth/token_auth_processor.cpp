@@ -2,6 +2,9 @@
 
 #include <spdlog/spdlog.h>
 
+#include <chrono>
+#include <cstdio>
+
 #include "plugin/auth/access_policy.hpp"
 
 namespace tempoload::plugin {
@@ -30,6 +33,20 @@ grpc::Status TokenAuthProcessor::Process(const InputMetadata& md, grpc::AuthCont
     spdlog::warn("refused {} to {} (role {})", method, caller->id, to_string(caller->role));
     return {grpc::StatusCode::PERMISSION_DENIED,
             std::string("role ") + to_string(caller->role) + " may not call " + method};
+  }
+  if (limiter_) {
+    const double now_s = std::chrono::duration<double>(
+                             std::chrono::steady_clock::now().time_since_epoch())
+                             .count();
+    if (!limiter_->allow(caller->id, now_s)) {
+      spdlog::warn("refused {} to {}: over the request rate", method, caller->id);
+      const auto& l = limiter_->limit();
+      char message[128];
+      std::snprintf(message, sizeof message,
+                    "rate limit: at most %g requests/s per caller (burst %g); retry later",
+                    l.per_second, l.burst);
+      return {grpc::StatusCode::RESOURCE_EXHAUSTED, message};
+    }
   }
   context->AddProperty(kCallerProperty, caller->id);
   context->AddProperty(kRoleProperty, to_string(caller->role));

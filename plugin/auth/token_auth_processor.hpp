@@ -9,6 +9,7 @@
 
 #include <optional>
 
+#include "plugin/auth/rate_limiter.hpp"
 #include "plugin/auth/token_store.hpp"
 
 namespace tempoload::plugin {
@@ -18,7 +19,9 @@ inline constexpr const char* kRoleProperty = "tempoload-role";
 
 class TokenAuthProcessor final : public grpc::AuthMetadataProcessor {
  public:
-  explicit TokenAuthProcessor(TokenStore& tokens) : tokens_(tokens) {}
+  // `limiter` (may be null): requests per caller; over it, RESOURCE_EXHAUSTED.
+  explicit TokenAuthProcessor(TokenStore& tokens, RateLimiter* limiter = nullptr)
+      : tokens_(tokens), limiter_(limiter) {}
   bool IsBlocking() const override { return false; }  // in-memory look-up
   grpc::Status Process(const InputMetadata& auth_metadata, grpc::AuthContext* context,
                        OutputMetadata* consumed_auth_metadata,
@@ -26,6 +29,7 @@ class TokenAuthProcessor final : public grpc::AuthMetadataProcessor {
 
  private:
   TokenStore& tokens_;
+  RateLimiter* limiter_;
 };
 
 // The authenticated caller of a call, or nullopt on a listener without authentication (the

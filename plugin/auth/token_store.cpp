@@ -38,6 +38,7 @@ const char* to_string(Role r) {
     case Role::kHost: return "host";
     case Role::kCoach: return "coach";
     case Role::kOperator: return "operator";
+    case Role::kAthlete: return "athlete";
   }
   return "?";
 }
@@ -46,6 +47,7 @@ std::optional<Role> role_from_string(const std::string& s) {
   if (s == "host") return Role::kHost;
   if (s == "coach") return Role::kCoach;
   if (s == "operator") return Role::kOperator;
+  if (s == "athlete") return Role::kAthlete;
   return std::nullopt;
 }
 
@@ -82,7 +84,7 @@ void TokenStore::load_locked() {
       Entry e;
       e.caller.id = t.at("id").get<std::string>();
       const auto role = role_from_string(t.at("role").get<std::string>());
-      if (!role) throw TokenFileError(where + ".role: expected host, coach or operator");
+      if (!role) throw TokenFileError(where + ".role: expected host, coach, operator or athlete");
       e.caller.role = *role;
       if (t.contains("athletes")) e.caller.athletes = t["athletes"].get<std::vector<std::string>>();
       e.sha256_hex = t.at("sha256").get<std::string>();

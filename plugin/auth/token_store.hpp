@@ -12,7 +12,8 @@
 
 namespace tempoload::plugin {
 
-enum class Role { kHost, kCoach, kOperator };
+// kAthlete: the token's id is the athlete's id; such a caller sees only their own data.
+enum class Role { kHost, kCoach, kOperator, kAthlete };
 const char* to_string(Role r);
 std::optional<Role> role_from_string(const std::string& s);
 

@@ -1,6 +1,6 @@
 // tempoloadctl: command-line client for the plugin and the gym server.
-// Exit codes: 0 ok; 1 call failed (server error, unreachable); 2 usage; 3 the set ended by a
-// fault or stop; 4 not found.
+// Exit codes: plugin/ctl/exit_codes.hpp (0 ok, 1 usage, 2 refused, 3 not found, 4 unreachable,
+// 5 other error, 6 the set ended by a fault).
 #include <google/protobuf/util/json_util.h>
 #include <grpcpp/grpcpp.h>
 #include <unistd.h>
@@ -9,9 +9,14 @@
 #include <iostream>
 #include <nlohmann/json.hpp>
 
+#include "plugin/ctl/coach_cmd.hpp"
 #include "plugin/ctl/dynamometer_cmd.hpp"
+#include "plugin/ctl/operator_cmd.hpp"
 #include "plugin/ctl/dynamometer_table.hpp"
+#include "plugin/ctl/exit_codes.hpp"
+#include "plugin/ctl/remote_channel.hpp"
 #include "plugin/ctl/report_table.hpp"
+#include "plugin/ctl/session_watch.hpp"
 #include "plugin/ctl/storage_cmd.hpp"
 #include "plugin/ctl/token_cmd.hpp"
 #include "plugin/http/http_client.hpp"
@@ -22,38 +27,13 @@ namespace ctl = tempoload::ctl;
 
 namespace {
 
-constexpr int kExitFailed = 1;
-constexpr int kExitSetFault = 3;
-constexpr int kExitNotFound = 4;
+using ctl::kExitFailed;
+using ctl::kExitSetFault;
+using ctl::kExitUnreachable;
+using ctl::kExitUsage;
 
-std::string to_json(const google::protobuf::Message& m) {
-  std::string out;
-  google::protobuf::util::JsonPrintOptions o;
-  o.add_whitespace = true;
-  o.always_print_primitive_fields = true;
-  (void)google::protobuf::util::MessageToJsonString(m, &out, o);
-  return out;
-}
 
-int rpc_error(const char* what, const grpc::Status& s) {
-  std::cerr << what << " failed: " << s.error_message() << " (gRPC code " << s.error_code()
-            << ")\n";
-  return s.error_code() == grpc::StatusCode::NOT_FOUND ? kExitNotFound : kExitFailed;
-}
-
-const char* phase_text(v1::Phase p) {
-  switch (p) {
-    case v1::PHASE_LOADING: return "loading";
-    case v1::PHASE_READY: return "ready: lift when you are set";
-    case v1::PHASE_CONCENTRIC: return "lift";
-    case v1::PHASE_TOP_PAUSE: return "hold at the top";
-    case v1::PHASE_ECCENTRIC: return "lower slowly";
-    case v1::PHASE_BOTTOM_PAUSE: return "rest at the bottom";
-    case v1::PHASE_UNLOADING: return "unloading";
-    case v1::PHASE_DONE: return "done";
-    default: return "";
-  }
-}
+int rpc_error(const char* what, const grpc::Status& s) { return ctl::remote_error(what, s); }
 
 struct RunSetArgs {
   std::string plugin = "127.0.0.1:50051";
@@ -98,44 +78,20 @@ int run_set(const RunSetArgs& a) {
               << a.eccentric_max_s << " s)\n\n";
     ctl::print_rep_header(std::cout);
   }
-  grpc::ClientContext watch_ctx;
-  v1::WatchSessionRequest wreq;
-  wreq.set_session_id(started.session_id());
-  wreq.set_tick_rate_hz(tty ? 10 : 1);
-  auto reader = stub->WatchSession(&watch_ctx, wreq);
-  v1::GuidanceEvent ev;
-  bool faulted = false;
-  v1::SetReport finished;
-  bool have_finished = false;
-  while (reader->Read(&ev)) {
-    if (ev.has_tick() && tty) {
-      const auto& k = ev.tick();
-      std::printf("\r  %-28s %4.1f/%4.1f s  pos %5.1f cm (target %5.1f)  L %5.0f N  R %5.0f N ",
-                  phase_text(k.phase()), k.phase_elapsed_s(), k.phase_target_s(),
-                  k.actual_position_m() * 100, k.target_position_m() * 100, k.force_left_n(),
-                  k.force_right_n());
-      std::fflush(stdout);
-    } else if (ev.has_rep() && !a.json) {
-      if (tty) std::cout << "\r" << std::string(100, ' ') << "\r";
-      ctl::print_rep_row(std::cout, ev.rep());
-    } else if (ev.has_fault()) {
-      faulted = true;
-      std::cerr << "FAULT " << ev.fault().code() << ": " << ev.fault().message() << "\n";
-    } else if (ev.has_set_finished()) {
-      finished = ev.set_finished();
-      have_finished = true;
-    }
-  }
-  auto status = reader->Finish();
-  if (!status.ok()) return rpc_error("WatchSession", status);
-  if (!have_finished) {
+  ctl::WatchOptions wo;
+  wo.live = tty;
+  wo.tick_rate_hz = tty ? 10 : 1;
+  auto watched = ctl::watch_session(*stub, started.session_id(), wo);
+  if (!watched.status.ok()) return rpc_error("WatchSession", watched.status);
+  if (!watched.have_finished) {
     std::cerr << "the stream ended without the set's result\n";
     return kExitFailed;
   }
+  const bool faulted = watched.faulted;
+  const v1::SetReport& finished = watched.finished;
   if (a.json) {
-    std::cout << to_json(finished) << "\n";
+    std::cout << ctl::to_json(finished) << "\n";
   } else {
-    if (tty) std::cout << "\r" << std::string(100, ' ') << "\r";
     std::cout << "\n";
     ctl::print_summary(std::cout, finished);
     std::cout << "session id: " << started.session_id() << "\n";
@@ -154,7 +110,7 @@ int show_report(const std::string& plugin, const std::string& session_id, bool j
   if (auto s = stub->GetSessionReport(&ctx, req, &report); !s.ok())
     return rpc_error("GetSessionReport", s);
   if (json) {
-    std::cout << to_json(report) << "\n";
+    std::cout << ctl::to_json(report) << "\n";
     return 0;
   }
   std::cout << "session " << report.session_id() << ", athlete " << report.athlete_id()
@@ -165,10 +121,35 @@ int show_report(const std::string& plugin, const std::string& session_id, bool j
   return 0;
 }
 
+// Follows a session (running, or finished: its result) until its set ends.
+int watch(const std::string& plugin, const std::string& session_id, bool json) {
+  auto stub = v1::GuidedSession::NewStub(
+      grpc::CreateChannel(plugin, grpc::InsecureChannelCredentials()));
+  ctl::WatchOptions wo;
+  wo.json = json;
+  wo.live = !json && isatty(STDOUT_FILENO);
+  wo.tick_rate_hz = json ? 2 : 10;
+  auto watched = ctl::watch_session(*stub, session_id, wo);
+  if (!watched.status.ok()) return rpc_error("WatchSession", watched.status);
+  if (!watched.have_finished) {
+    std::cerr << "the stream ended without the set's result\n";
+    return kExitFailed;
+  }
+  if (!json) {
+    std::cout << "\n";
+    ctl::print_summary(std::cout, watched.finished);
+  }
+  return watched.faulted ? kExitSetFault : 0;
+}
+
 int gym_sessions(const std::string& gym_url, bool json) {
   tempoload::http::HttpClient client(gym_url);
   auto r = client.get("/api/v1/sessions");
-  if (!r.ok || r.response.status != 200) {
+  if (!r.ok) {
+    std::cerr << "gym server " << gym_url << ": " << r.error << "\n";
+    return kExitUnreachable;
+  }
+  if (r.response.status != 200) {
     std::cerr << "gym server " << gym_url << ": "
               << (r.ok ? "HTTP " + std::to_string(r.response.status) + " " + r.response.body
                        : r.error)
@@ -199,6 +180,9 @@ int gym_sessions(const std::string& gym_url, bool json) {
 int main(int argc, char** argv) {
   CLI::App app{"tempoloadctl: run and inspect tempoload sessions"};
   app.require_subcommand(1);
+  app.footer(
+      "Exit codes: 0 ok, 1 usage, 2 refused (invalid, permission, authentication, precondition),\n"
+      "3 not found, 4 unreachable, 5 other error, 6 the set or test ended by a fault.");
 
   RunSetArgs rs;
   auto* run = app.add_subcommand("run-set", "run a guided set on the machine and show each rep");
@@ -226,6 +210,12 @@ int main(int argc, char** argv) {
   report->add_option("--session", session_id, "session id")->required();
   report->add_flag("--json", json, "JSON output");
 
+  auto* watch_cmd = app.add_subcommand(
+      "watch", "follow a live session: status line, reps, cues, faults, summary");
+  watch_cmd->add_option("--plugin", plugin, "plugin gRPC address")->capture_default_str();
+  watch_cmd->add_option("--session", session_id, "session id (StartSet's answer)")->required();
+  watch_cmd->add_flag("--json", json, "one JSON object per guidance event (NDJSON)");
+
   auto* gym = app.add_subcommand("gym-sessions", "list the sessions a gym server received");
   gym->add_option("--gym", gym_url, "gym server base URL")->capture_default_str();
   gym->add_flag("--json", json, "JSON output");
@@ -233,20 +223,32 @@ int main(int argc, char** argv) {
   const auto dyn = ctl::add_dynamometer_command(app);
   const auto storage = ctl::add_storage_commands(app);  // outbox, usage, export, prescription
   const auto token_commands = ctl::add_token_commands(app);
+  const auto remote_commands = {ctl::add_coach_command(app), ctl::add_operator_command(app)};
 
-  CLI11_PARSE(app, argc, argv);
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    const int code = app.exit(e);  // prints help or the error
+    return code == 0 ? ctl::kExitOk : kExitUsage;
+  }
   try {
     if (*run) return run_set(rs);
     if (*report) return show_report(plugin, session_id, json);
     if (*gym) return gym_sessions(gym_url, json);
+    if (*watch_cmd) return watch(plugin, session_id, json);
     if (*dyn.subcommand) return dyn.run();
     for (const auto& c : storage)
       if (*c.subcommand) return c.run();
     for (const auto& c : token_commands)
       if (*c.subcommand) return c.run();
+    for (const auto& c : remote_commands)  // exit codes: docs/coach-operator.md
+      if (*c.subcommand) return c.run();
+  } catch (const std::invalid_argument& e) {  // a bad option value, named by the command
+    std::cerr << "tempoloadctl: " << e.what() << "\n";
+    return kExitUsage;
   } catch (const std::exception& e) {
     std::cerr << "tempoloadctl: " << e.what() << "\n";
     return kExitFailed;
   }
-  return 2;
+  return kExitUsage;
 }

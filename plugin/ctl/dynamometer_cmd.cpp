@@ -1,4 +1,6 @@
 #include "plugin/ctl/dynamometer_cmd.hpp"
+#include "plugin/ctl/exit_codes.hpp"
+#include "plugin/ctl/remote_channel.hpp"
 
 #include <google/protobuf/util/json_util.h>
 #include <grpcpp/grpcpp.h>
@@ -15,9 +17,7 @@ namespace tempoload::ctl {
 namespace v1 = tempoload::v1;
 namespace {
 
-constexpr int kExitFailed = 1;
-constexpr int kExitUsage = 2;
-constexpr int kExitFault = 3;
+constexpr int kExitFault = ctl::kExitSetFault;
 
 struct Args {
   std::string plugin = "127.0.0.1:50051";
@@ -129,11 +129,8 @@ int run(const Args& a) {
   v1::StartDynamometerTestResponse started;
   grpc::ClientContext start_ctx;
   start_ctx.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(5));
-  if (auto s = stub->StartTest(&start_ctx, req, &started); !s.ok()) {
-    std::cerr << "StartTest failed: " << s.error_message() << " (gRPC code " << s.error_code()
-              << ")\n";
-    return s.error_code() == grpc::StatusCode::INVALID_ARGUMENT ? kExitUsage : kExitFailed;
-  }
+  if (auto s = stub->StartTest(&start_ctx, req, &started); !s.ok())
+    return remote_error("StartTest", s);
   if (!a.json) {
     std::cout << "session " << started.session_id() << ": dynamometer " << a.protocol << "\n\n";
     print_dynamometer_rep_header(std::cout);
@@ -158,10 +155,7 @@ int run(const Args& a) {
       have_finished = true;
     }
   }
-  if (auto s = reader->Finish(); !s.ok()) {
-    std::cerr << "WatchTest failed: " << s.error_message() << "\n";
-    return kExitFailed;
-  }
+  if (auto s = reader->Finish(); !s.ok()) return remote_error("WatchTest", s);
   if (!have_finished) {
     std::cerr << "the stream ended without the session's result\n";
     return kExitFailed;

@@ -1,4 +1,6 @@
 #include "plugin/ctl/storage_cmd.hpp"
+#include "plugin/ctl/exit_codes.hpp"
+#include "plugin/ctl/remote_channel.hpp"
 
 #include <google/protobuf/util/json_util.h>
 #include <grpcpp/grpcpp.h>
@@ -23,8 +25,6 @@ namespace tp = tempoload::plugin;
 namespace v1 = tempoload::v1;
 using nlohmann::ordered_json;
 
-constexpr int kExitFailed = 1;
-constexpr int kExitNotFound = 4;
 
 std::string when(std::int64_t unix_ms) { return unix_ms == 0 ? "-" : tp::iso_utc(unix_ms); }
 
@@ -166,11 +166,7 @@ std::string to_json(const google::protobuf::Message& m) {
   return out;
 }
 
-int rpc_error(const char* what, const grpc::Status& s) {
-  std::cerr << what << " failed: " << s.error_message() << " (gRPC code " << s.error_code()
-            << ")\n";
-  return s.error_code() == grpc::StatusCode::NOT_FOUND ? kExitNotFound : kExitFailed;
-}
+int rpc_error(const char* what, const grpc::Status& s) { return remote_error(what, s); }
 
 struct PrescriptionArgs {
   std::string plugin = "127.0.0.1:50051";

@@ -1,4 +1,5 @@
 #include "plugin/ctl/token_cmd.hpp"
+#include "plugin/ctl/exit_codes.hpp"
 
 #include <iostream>
 #include <memory>
@@ -25,9 +26,9 @@ std::vector<CtlCommand> add_token_commands(CLI::App& app) {
   auto* issue = token->add_subcommand("issue", "issue a token; it is printed once, only its hash is kept");
   issue->add_option("--tokens", args->file, "the plugin's tokens file")->capture_default_str();
   issue->add_option("--id", args->id, "who the token is for, e.g. coach-anna")->required();
-  issue->add_option("--role", args->role, "host, coach or operator")
+  issue->add_option("--role", args->role, "host, coach, operator or athlete (id = the athlete id)")
       ->required()
-      ->check(CLI::IsMember({"host", "coach", "operator"}));
+      ->check(CLI::IsMember({"host", "coach", "operator", "athlete"}));
   issue->add_option("--athlete", args->athletes, "a coach's athlete (repeat for each)");
 
   auto* revoke = token->add_subcommand("revoke", "revoke every token of an id (effective at once)");
@@ -52,7 +53,7 @@ std::vector<CtlCommand> add_token_commands(CLI::App& app) {
       const int n = store.revoke(args->id);
       if (n == 0) {
         std::cerr << "no active token for '" << args->id << "' in " << args->file << "\n";
-        return 4;
+        return ctl::kExitNotFound;
       }
       std::cout << "revoked " << n << " token(s) of " << args->id << "\n";
       return 0;
@@ -65,7 +66,7 @@ std::vector<CtlCommand> add_token_commands(CLI::App& app) {
       }
       return 0;
     }
-    return 2;
+    return ctl::kExitUsage;
   };
   return {c};
 }

@@ -88,6 +88,8 @@ void ControlLoop::run() {
     }
     const drivers::Command cmd = handler_.on_cycle(sample, r, start);
     machine_.write(cmd);
+    if (options_.sample_sink && r == drivers::CycleResult::kOk)
+      options_.sample_sink->on_sample(sample);
 
     const std::int64_t end = now_ns();
     work_time_.record_ns(end - start);

@@ -24,11 +24,20 @@ class CycleHandler {
   virtual bool idle() const = 0;
 };
 
+// Optional observer of every fresh sample (telemetry's tap). Called on the loop thread after
+// the command is staged: it must not block, allocate or lock (plugin/telemetry/sample_tap.hpp).
+class SampleSink {
+ public:
+  virtual ~SampleSink() = default;
+  virtual void on_sample(const drivers::Sample& sample) noexcept = 0;
+};
+
 struct LoopOptions {
   std::int64_t period_ns = 1'000'000;  // 1 kHz over TCP by default
   int max_consecutive_misses = 20;     // more in a row is a fault
   int max_consecutive_comms_errors = 50;  // then reconnect when idle (with backoff)
   bool realtime = true;  // try SCHED_FIFO and mlockall; continue without when not permitted
+  SampleSink* sample_sink = nullptr;  // not owned; outlives the loop; null = no telemetry
 };
 
 struct LoopCounters {

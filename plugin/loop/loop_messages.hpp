@@ -12,7 +12,14 @@
 namespace tempoload::plugin {
 
 // Requests into the loop.
-enum class ControlKind : std::uint8_t { kStartSet, kStartDynamometerTest, kStopSet };
+enum class ControlKind : std::uint8_t {
+  kStartSet,
+  kStartDynamometerTest,
+  kStopSet,
+  kPauseSet,   // ramp the load off and hold the set (calf raise)
+  kResumeSet,  // ramp it back on and go on
+  kPainStop,   // pain above the protocol's limit: unload at once, end the set "pain"
+};
 
 struct ControlRequest {
   ControlKind kind = ControlKind::kStopSet;
@@ -20,6 +27,7 @@ struct ControlRequest {
   protocols::SetSpec spec;         // kStartSet (calf raise)
   protocols::RangeOfMotion range;  // kStartSet
   protocols::DynoTestSpec dynamometer;  // kStartDynamometerTest
+  int pain_0_10 = 0;                    // kPainStop
 };
 
 // Faults the loop detects. Any of them unloads the machine at once and ends the set.
@@ -53,6 +61,8 @@ struct LoopEvent {
   double phase_elapsed_s = 0;
   double phase_target_s = 0;
   int reps_counted = 0;
+  bool paused = false;         // PauseSet holds the set
+  double pause_elapsed_s = 0;  // since the pause began [s]
   // kRep
   protocols::RepMetrics rep;
   // kFinished

@@ -66,7 +66,8 @@ void SetRunner::handle_requests(std::int64_t now_ns) {
         program_.emplace<DynamometerProgram>(req.dynamometer, req.set_id, options_.dynamometer,
                                              *dynamometer_);
       } else {
-        program_.emplace<protocols::SetProtocol>(req.spec, req.range);
+        program_.emplace<protocols::SetProtocol>(
+            req.spec, options_.calibration ? options_.calibration->clamp(req.range) : req.range);
       }
       set_id_ = req.set_id;
       stage_ = Stage::kResetting;
@@ -76,8 +77,23 @@ void SetRunner::handle_requests(std::int64_t now_ns) {
       overrun_ = false;
       active_ = true;
     } else if (req.set_id == set_id_) {
-      if (auto* calf = std::get_if<protocols::SetProtocol>(&program_)) calf->request_stop();
-      if (auto* dyno = std::get_if<DynamometerProgram>(&program_)) dyno->request_stop();
+      auto* calf = std::get_if<protocols::SetProtocol>(&program_);
+      switch (req.kind) {
+        case ControlKind::kStopSet:
+          if (calf) calf->request_stop();
+          if (auto* dyno = std::get_if<DynamometerProgram>(&program_)) dyno->request_stop();
+          break;
+        case ControlKind::kPauseSet:
+          if (calf && calf->request_pause()) pause_start_ns_ = now_ns;
+          break;
+        case ControlKind::kResumeSet:
+          if (calf) calf->request_resume();
+          break;
+        case ControlKind::kPainStop:
+          if (calf) calf->request_stop_for_pain(req.pain_0_10);
+          break;
+        default: break;
+      }
     }
   }
 }
@@ -101,6 +117,8 @@ void SetRunner::emit(LoopEventKind kind, const Sample& s, double load_n, FaultCo
     e.reps_counted = tracker.reps_counted();
     if (kind == LoopEventKind::kRep) e.rep = tracker.last_rep();
     e.end_reason = protocol->end_reason();
+    e.paused = e.phase == protocols::Phase::kPaused;
+    if (e.paused) e.pause_elapsed_s = static_cast<double>(s.t_ns - pause_start_ns_) * 1e-9;
   }
   if (kind == LoopEventKind::kTick)
     ticks_.push(e);
@@ -125,10 +143,16 @@ Command SetRunner::command_for(const protocols::LoadCommand& load) const {
   if (!load.engaged) return c;  // mode off
   c.mode = DriveMode::kIsotonic;
   c.force_n = std::clamp(load.force_n, 0.0, options_.max_force_n);
+  if (load.velocity_limit_mps > 0) {  // the drive caps the lowering speed (issue 3)
+    c.mode = DriveMode::kEccentricVelocityLimited;
+    c.velocity_limit_mps = load.velocity_limit_mps;
+  }
   return c;
 }
 
-Command SetRunner::on_cycle(const Sample& s, drivers::CycleResult read, std::int64_t now_ns) {
+Command SetRunner::on_cycle(const Sample& raw, drivers::CycleResult read, std::int64_t now_ns) {
+  // Calibrated forces for everything below (protocols, reps, ticks); raw ones kept for zeroing.
+  const Sample s = options_.calibration ? options_.calibration->apply(raw) : raw;
   ++cycle_;
   handle_requests(now_ns);
   const bool fresh = read == drivers::CycleResult::kOk;

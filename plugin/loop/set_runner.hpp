@@ -10,6 +10,7 @@
 #include <variant>
 
 #include "drivers/register_map.hpp"
+#include "plugin/loop/calibration.hpp"
 #include "plugin/loop/control_loop.hpp"
 #include "plugin/loop/dynamometer_program.hpp"
 #include "plugin/loop/loop_messages.hpp"
@@ -25,6 +26,7 @@ struct RunnerOptions {
   int reset_cycles = 20;           // cycles of the fault-reset pulse when a set starts
   int ready_timeout_cycles = 500;  // the machine must report ready this soon after the reset
   DynamometerLimits dynamometer;   // the machine's limits when it is a dynamometer
+  Calibration* calibration = nullptr;  // load-cell offsets and range limits; null = none
 };
 
 class SetRunner final : public CycleHandler {
@@ -73,6 +75,7 @@ class SetRunner final : public CycleHandler {
   std::variant<std::monostate, protocols::SetProtocol, DynamometerProgram> program_;
   std::uint32_t set_id_ = 0;
   std::int64_t set_start_ns_ = 0;
+  std::int64_t pause_start_ns_ = 0;  // the latest PauseSet, machine time [ns]
   int stage_cycles_ = 0;
   int comms_errors_in_row_ = 0;
   std::uint64_t cycle_ = 0;

@@ -6,6 +6,7 @@
 #include <chrono>
 
 #include "plugin/session/dynamometer_request.hpp"
+#include "plugin/session/end_reason.hpp"
 #include "plugin/session/wall_clock.hpp"
 #include "plugin/storage/dynamometer_results.hpp"
 
@@ -16,20 +17,7 @@ namespace {
 using protocols::rad_to_deg;
 
 std::string end_reason_text(const DynoLoopEvent& e) {
-  if (e.fault != FaultCode::kNone) return std::string("fault: ") + describe(e.fault);
-  switch (e.end_reason) {
-    case protocols::EndReason::kTargetReached:
-      return "completed";
-    case protocols::EndReason::kStopped:
-      return "stopped";
-    case protocols::EndReason::kIdleTimeout:
-      return "idle timeout";
-    case protocols::EndReason::kFault:
-      return "fault";
-    case protocols::EndReason::kNone:
-      break;
-  }
-  return "ended";
+  return plugin::end_reason_text(e.fault, e.end_reason, "completed");
 }
 
 v1::DynamometerPhase to_proto(protocols::DynoPhase p) {

@@ -21,13 +21,16 @@ bool GuidanceHub::knows(const std::string& id) const {
   return sessions_.count(id) > 0;
 }
 
-bool GuidanceHub::subscribe(const std::string& id, GuidanceSubscriber* s) {
+GuidanceHub::Subscribed GuidanceHub::subscribe(const std::string& id, GuidanceSubscriber* s) {
   std::lock_guard lock(mutex_);
   auto it = sessions_.find(id);
-  if (it == sessions_.end()) return false;
+  if (it == sessions_.end()) return Subscribed::kUnknownSession;
+  std::size_t n = 0;
+  for (const auto& [_, session] : sessions_) n += session.subscribers.size();
+  if (n >= kMaxSubscribers) return Subscribed::kFull;
   for (const auto& e : it->second.history) s->deliver(e);
   it->second.subscribers.push_back(s);
-  return true;
+  return Subscribed::kOk;
 }
 
 void GuidanceHub::unsubscribe(GuidanceSubscriber* s) {

@@ -23,11 +23,15 @@ class GuidanceSubscriber {
 class GuidanceHub {
  public:
   static constexpr std::size_t kSessionsKept = 32;  // history of this many recent sessions
+  static constexpr std::size_t kMaxSubscribers = 32;  // watch streams at once, all sessions
+
+  enum class Subscribed { kOk, kUnknownSession, kFull };
 
   void open_session(const std::string& session_id);
   bool knows(const std::string& session_id) const;
-  // Delivers the session's history, then live events. Returns false for an unknown session.
-  bool subscribe(const std::string& session_id, GuidanceSubscriber* s);
+  // Delivers the session's history, then live events; refuses an unknown session, or any
+  // subscriber beyond kMaxSubscribers.
+  Subscribed subscribe(const std::string& session_id, GuidanceSubscriber* s);
   void unsubscribe(GuidanceSubscriber* s);  // after it returns, deliver() is never called again
   void publish(const tempoload::v1::GuidanceEvent& event, bool durable);
   std::size_t subscriber_count() const;

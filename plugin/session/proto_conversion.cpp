@@ -1,5 +1,6 @@
 #include "plugin/session/proto_conversion.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <sstream>
 
@@ -16,6 +17,8 @@ constexpr double kLongestPhaseS = 30.0;
 constexpr double kDefaultRangeFraction = 0.8;
 constexpr double kDefaultIdleTimeoutS = 15.0;
 constexpr std::uint32_t kMaxReps = 50;
+constexpr std::uint32_t kDefaultPainLimit = 5;   // SetPrescription.pain_limit_0_10
+constexpr double kDefaultMaxHoldS = 120.0;       // SetPrescription.max_hold_s
 
 std::string fmt(double v) {
   std::ostringstream os;
@@ -52,6 +55,8 @@ v1::StartSetRequest with_defaults(v1::StartSetRequest req, double travel_m) {
   if (t->eccentric_max_s() == 0) t->set_eccentric_max_s(kDefaultEccentricMaxS);
   if (set->min_range_fraction() == 0) set->set_min_range_fraction(kDefaultRangeFraction);
   if (set->idle_timeout_s() == 0) set->set_idle_timeout_s(kDefaultIdleTimeoutS);
+  if (set->pain_limit_0_10() == 0) set->set_pain_limit_0_10(kDefaultPainLimit);
+  if (set->max_hold_s() == 0) set->set_max_hold_s(kDefaultMaxHoldS);
   if (!req.has_range()) {
     req.mutable_range()->set_bottom_m(0);
     req.mutable_range()->set_top_m(travel_m);
@@ -91,6 +96,19 @@ std::string validate(const v1::StartSetRequest& raw, double max_force_n, double 
     return "set.tempo.eccentric_s: " + fmt(t.eccentric_s()) +
            " s is outside [eccentric_min_s, eccentric_max_s] = [" + fmt(t.eccentric_min_s()) +
            ", " + fmt(t.eccentric_max_s()) + "] s";
+  if (!std::isfinite(t.max_pause_s()) ||
+      (t.max_pause_s() != 0 && (t.max_pause_s() < 0.5 || t.max_pause_s() > 60)))
+    return "set.tempo.max_pause_s: must be in [0.5, 60] s or 0 for no limit, got " +
+           fmt(t.max_pause_s());
+  if (t.max_pause_s() != 0 && t.max_pause_s() <= std::max(t.top_pause_s(), t.bottom_pause_s()))
+    return "set.tempo.max_pause_s: " + fmt(t.max_pause_s()) +
+           " s must be longer than the prescribed pauses (top " + fmt(t.top_pause_s()) +
+           " s, bottom " + fmt(t.bottom_pause_s()) + " s)";
+  if (s.pain_limit_0_10() < 1 || s.pain_limit_0_10() > 10)
+    return "set.pain_limit_0_10: must be in [1, 10], got " + std::to_string(s.pain_limit_0_10());
+  if (!std::isfinite(s.max_hold_s()) || s.max_hold_s() < 5 || s.max_hold_s() > 600)
+    return "set.max_hold_s: must be in [5, 600] s or 0 for " + fmt(kDefaultMaxHoldS) +
+           " s, got " + fmt(s.max_hold_s());
   if (!(s.min_range_fraction() > 0 && s.min_range_fraction() <= 1))
     return "set.min_range_fraction: must be in (0, 1], got " + fmt(s.min_range_fraction());
   if (!(s.idle_timeout_s() >= 2 && s.idle_timeout_s() <= 600))
@@ -117,6 +135,10 @@ protocols::SetSpec to_spec(const v1::SetPrescription& p) {
   s.tempo.eccentric_max_s = p.tempo().eccentric_max_s();
   s.min_range_fraction = p.min_range_fraction();
   s.idle_timeout_s = p.idle_timeout_s();
+  s.tempo.max_pause_s = p.tempo().max_pause_s();
+  s.max_set_pause_s = p.max_hold_s() > 0 ? p.max_hold_s() : kDefaultMaxHoldS;
+  s.pain_limit = p.pain_limit_0_10() > 0 ? p.pain_limit_0_10() : kDefaultPainLimit;
+  s.eccentric_velocity_limit = p.eccentric_velocity_limit();
   return s;
 }
 
@@ -134,6 +156,7 @@ v1::Phase to_proto(protocols::Phase p) {
     case protocols::Phase::kBottomPause: return v1::PHASE_BOTTOM_PAUSE;
     case protocols::Phase::kUnloading: return v1::PHASE_UNLOADING;
     case protocols::Phase::kDone: return v1::PHASE_DONE;
+    case protocols::Phase::kPaused: return v1::PHASE_PAUSED;
   }
   return v1::PHASE_UNSPECIFIED;
 }
@@ -144,6 +167,7 @@ v1::RepVerdict to_proto(protocols::Verdict v) {
     case protocols::Verdict::kTooFast: return v1::REP_VERDICT_TOO_FAST;
     case protocols::Verdict::kTooSlow: return v1::REP_VERDICT_TOO_SLOW;
     case protocols::Verdict::kPartialRange: return v1::REP_VERDICT_PARTIAL_RANGE;
+    case protocols::Verdict::kPausedTooLong: return v1::REP_VERDICT_PAUSED_TOO_LONG;
   }
   return v1::REP_VERDICT_UNSPECIFIED;
 }
@@ -167,6 +191,13 @@ v1::RepResult to_proto(const protocols::RepMetrics& m, const std::string& cue,
   r.set_time_under_tension_s(m.time_under_tension_s);
   r.set_symmetry_index_pct(m.symmetry_index_pct);
   r.set_completed_at_unix_ms(completed_at_unix_ms);
+  r.set_impulse_left_ns(m.impulse_left_ns);
+  r.set_impulse_right_ns(m.impulse_right_ns);
+  r.set_work_concentric_left_j(m.work_concentric_left_j);
+  r.set_work_concentric_right_j(m.work_concentric_right_j);
+  r.set_work_eccentric_left_j(m.work_eccentric_left_j);
+  r.set_work_eccentric_right_j(m.work_eccentric_right_j);
+  r.set_longest_stall_s(m.longest_stall_s);
   return r;
 }
 

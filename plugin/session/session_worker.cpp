@@ -5,6 +5,7 @@
 #include <chrono>
 
 #include "plugin/session/proto_conversion.hpp"
+#include "plugin/session/end_reason.hpp"
 #include "plugin/session/wall_clock.hpp"
 #include "protocols/rep_metrics.hpp"
 
@@ -12,16 +13,10 @@ namespace tempoload::plugin {
 namespace v1 = tempoload::v1;
 namespace {
 
+constexpr double kLiveSymmetryMinForceN = 20.0;  // Tick.symmetry_index_pct below this: 0
+
 std::string end_reason_text(const LoopEvent& e) {
-  if (e.fault != FaultCode::kNone) return std::string("fault: ") + describe(e.fault);
-  switch (e.end_reason) {
-    case protocols::EndReason::kTargetReached: return "target reached";
-    case protocols::EndReason::kStopped: return "stopped";
-    case protocols::EndReason::kIdleTimeout: return "idle timeout";
-    case protocols::EndReason::kFault: return "fault";
-    case protocols::EndReason::kNone: break;
-  }
-  return "ended";
+  return plugin::end_reason_text(e.fault, e.end_reason, "target reached");
 }
 
 }  // namespace
@@ -48,6 +43,14 @@ std::optional<SessionPlan> SessionWorker::busy() const {
   std::lock_guard lock(mutex_);
   if (plans_.empty()) return std::nullopt;
   return plans_.begin()->second;
+}
+
+bool SessionWorker::set_paused(std::uint32_t set_id, bool paused) {
+  std::lock_guard lock(mutex_);
+  auto it = plans_.find(set_id);
+  if (it == plans_.end() || it->second.paused == paused) return false;
+  it->second.paused = paused;
+  return true;
 }
 
 void SessionWorker::start() {
@@ -165,6 +168,12 @@ void SessionWorker::publish_tick(const LoopEvent& e) {
   t->set_reps_counted(static_cast<std::uint32_t>(e.reps_counted));
   t->set_phase_elapsed_s(e.phase_elapsed_s);
   t->set_phase_target_s(e.phase_target_s);
+  // Live symmetry only when the athlete is on the plates (below 20 N it is noise).
+  const double total_n = e.force_left_n + e.force_right_n;
+  if (total_n >= kLiveSymmetryMinForceN)
+    t->set_symmetry_index_pct((e.force_right_n - e.force_left_n) / (0.5 * total_n) * 100);
+  t->set_paused(e.paused);
+  t->set_pause_elapsed_s(e.pause_elapsed_s);
   hub_.publish(ev, false);
 }
 

@@ -25,6 +25,8 @@ struct SessionPlan {
   std::string session_id;
   std::uint32_t set_id = 0;
   tempoload::v1::SetPrescription prescription;  // defaults filled in
+  std::string athlete_id;
+  bool paused = false;  // PauseSet asked; ResumeSet clears it
 };
 
 class SessionWorker {
@@ -37,6 +39,8 @@ class SessionWorker {
   void expect(SessionPlan plan);
   // The session whose set is queued or running, if any.
   std::optional<SessionPlan> busy() const;
+  // Marks the running set paused or not. False when it is not running or already in that state.
+  bool set_paused(std::uint32_t set_id, bool paused);
   void start();
   void stop();  // drains what is queued first
 

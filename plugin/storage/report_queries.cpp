@@ -102,31 +102,29 @@ std::optional<v1::SessionReport> build_report(Database& db, const std::string& i
   return report;
 }
 
+SessionRow session_row(const Statement& s) {
+  SessionRow r;
+  r.session_id = s.text(0);
+  r.athlete_id = s.text(1);
+  r.machine_id = s.text(2);
+  r.status = s.text(3);
+  r.started_at_unix_ms = s.int64(4);
+  r.ended_at_unix_ms = s.int64(5);
+  r.prescription_source = s.text(6);
+  r.prescription_version = s.int64(7);
+  r.loaded_ms = s.int64(8);
+  r.reps_attempted = s.int64(9);
+  r.reps_counted = s.int64(10);
+  return r;
+}
+
 std::vector<SessionRow> list_sessions(Database& db, const std::string& session_id) {
-  auto s = db.prepare(
-      "SELECT s.session_id, s.athlete_id, s.machine_id, s.status, s.started_at_unix_ms, "
-      "COALESCE(s.ended_at_unix_ms, 0), s.prescription_source, s.prescription_version, "
-      "s.loaded_ms, (SELECT COUNT(*) FROM reps r WHERE r.session_id = s.session_id), "
-      "(SELECT COUNT(*) FROM reps r WHERE r.session_id = s.session_id AND r.counted) "
-      "FROM sessions s WHERE (? = '' OR s.session_id = ?) ORDER BY s.started_at_unix_ms, "
-      "s.session_id");
+  auto s = db.prepare(std::string("SELECT ") + kSessionRowColumns +
+                      " FROM sessions s WHERE (? = '' OR s.session_id = ?) ORDER BY "
+                      "s.started_at_unix_ms, s.session_id");
   s.bind(1, session_id).bind(2, session_id);
   std::vector<SessionRow> rows;
-  while (s.step()) {
-    SessionRow r;
-    r.session_id = s.text(0);
-    r.athlete_id = s.text(1);
-    r.machine_id = s.text(2);
-    r.status = s.text(3);
-    r.started_at_unix_ms = s.int64(4);
-    r.ended_at_unix_ms = s.int64(5);
-    r.prescription_source = s.text(6);
-    r.prescription_version = s.int64(7);
-    r.loaded_ms = s.int64(8);
-    r.reps_attempted = s.int64(9);
-    r.reps_counted = s.int64(10);
-    rows.push_back(std::move(r));
-  }
+  while (s.step()) rows.push_back(session_row(s));
   return rows;
 }
 

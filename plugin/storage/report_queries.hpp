@@ -35,6 +35,16 @@ std::optional<tempoload::v1::SessionReport> build_report(Database& db,
 // Sessions oldest first; session_id "" = all.
 std::vector<SessionRow> list_sessions(Database& db, const std::string& session_id = "");
 
+// The columns every session listing selects, in SessionRow's order (then a query's own), and
+// the row they make.
+inline constexpr const char* kSessionRowColumns =
+    "s.session_id, s.athlete_id, s.machine_id, s.status, s.started_at_unix_ms, "
+    "COALESCE(s.ended_at_unix_ms, 0), s.prescription_source, s.prescription_version, "
+    "s.loaded_ms, (SELECT COUNT(*) FROM reps r WHERE r.session_id = s.session_id), "
+    "(SELECT COUNT(*) FROM reps r WHERE r.session_id = s.session_id AND r.counted)";
+inline constexpr int kSessionRowColumnCount = 11;
+SessionRow session_row(const Statement& s);
+
 // Faults that overlap [from, to); an active fault's duration runs to `to` (or `now` if
 // earlier). duration_s is the part inside the window.
 std::vector<tempoload::v1::FaultRecord> faults_between(Database& db, std::int64_t from_unix_ms,

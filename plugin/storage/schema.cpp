@@ -127,11 +127,49 @@ CREATE TABLE dynamometer_tests (
 );
 )sql";
 
+// Version 3 -> 4: coach and operator services (issue 5). RM and MVIC test results recorded by
+// coaches, and the machine's calibration history (the newest row is in force). Coaches'
+// athletes come from their tokens, so there is no relationship table.
+constexpr const char* kSchemaV3ToV4 = R"sql(
+CREATE TABLE test_results (
+  id TEXT PRIMARY KEY,
+  athlete_id TEXT NOT NULL,
+  kind TEXT NOT NULL,                 -- rm | mvic
+  measured_at_unix_ms INTEGER NOT NULL,
+  recorded_by TEXT NOT NULL,          -- the caller's token id, or "host"
+  recorded_at_unix_ms INTEGER NOT NULL,
+  result BLOB NOT NULL                -- tempoload.v1.TestResult, protobuf binary
+);
+CREATE INDEX test_results_athlete ON test_results(athlete_id, measured_at_unix_ms);
+CREATE TABLE calibration (
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
+  at_unix_ms INTEGER NOT NULL,
+  actor TEXT NOT NULL,                -- the operator's token id, or "host"
+  action TEXT NOT NULL,               -- zero_load_cells | range_limits | clear_range_limits
+  force_offset_left_n REAL NOT NULL,  -- the whole calibration after this change
+  force_offset_right_n REAL NOT NULL,
+  range_bottom_m REAL,                -- NULL: the machine's full travel
+  range_top_m REAL
+);
+-- Pain the athlete reported during or after a session (GuidedSession.ReportPain).
+CREATE TABLE pain_reports (
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
+  session_id TEXT NOT NULL REFERENCES sessions(session_id),
+  athlete_id TEXT NOT NULL,
+  at_unix_ms INTEGER NOT NULL,
+  pain_0_10 INTEGER NOT NULL,         -- numeric rating 0..10
+  location TEXT NOT NULL,             -- "" when not given
+  stopped_set INTEGER NOT NULL        -- 1: above the limit, the set was stopped
+);
+CREATE INDEX pain_reports_session ON pain_reports(session_id);
+)sql";
+
 struct Step {
   int to_version;
   const char* sql;
 };
-constexpr Step kSteps[] = {{1, kSchemaV1}, {2, kSchemaV1ToV2}, {3, kSchemaV2ToV3}};
+constexpr Step kSteps[] = {
+    {1, kSchemaV1}, {2, kSchemaV1ToV2}, {3, kSchemaV2ToV3}, {4, kSchemaV3ToV4}};
 static_assert(sizeof(kSteps) / sizeof(kSteps[0]) == kSchemaVersion);
 
 }  // namespace

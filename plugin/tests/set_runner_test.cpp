@@ -192,5 +192,67 @@ TEST_F(SetRunnerTest, TicksAreEmittedAtTheConfiguredDivider) {
   EXPECT_NEAR(static_cast<double>(n), (1000 - options().reset_cycles - 1) / 10.0, 2.0);
 }
 
+TEST_F(SetRunnerTest, PauseRampsOffAndResumeRampsBackOn) {
+  start_set(1000);
+  run(2000);
+  ASSERT_DOUBLE_EQ(cycle().force_n, 1000);
+  ControlRequest r;
+  r.set_id = 7;
+  r.kind = ControlKind::kPauseSet;
+  ASSERT_TRUE(runner_.post(r));
+  double previous = 1000;
+  for (int i = 0; i < 1100; ++i) {
+    const double f = cycle().force_n;
+    EXPECT_LE(previous - f, 1000.0 * 0.001 / 1.0 + 1.0) << "a pause ramps the load off";
+    previous = f;
+  }
+  EXPECT_EQ(previous, 0);
+  EXPECT_TRUE(runner_.set_active()) << "a paused set is not over";
+  LoopEvent tick, newest;
+  while (ticks_.pop(tick)) newest = tick;
+  EXPECT_TRUE(newest.paused);
+  EXPECT_NEAR(newest.pause_elapsed_s, 1.1, 0.02);
+
+  r.kind = ControlKind::kResumeSet;
+  ASSERT_TRUE(runner_.post(r));
+  const Command half = run(500);
+  EXPECT_GT(half.force_n, 300);
+  EXPECT_LT(half.force_n, 700) << "resume ramps, never steps";
+  EXPECT_DOUBLE_EQ(run(600).force_n, 1000);
+}
+
+TEST_F(SetRunnerTest, PainAboveTheLimitUnloadsAtOnce) {
+  start_set(1000);
+  run(2000);
+  ControlRequest r;
+  r.set_id = 7;
+  r.kind = ControlKind::kPainStop;
+  r.pain_0_10 = 7;  // the default limit is 5
+  ASSERT_TRUE(runner_.post(r));
+  const Command c = cycle();
+  EXPECT_EQ(c.force_n, 0);
+  EXPECT_EQ(c.mode, DriveMode::kOff);
+  run(2);
+  EXPECT_FALSE(runner_.set_active());
+  const auto events = drain_events();
+  ASSERT_FALSE(events.empty());
+  EXPECT_EQ(events.back().end_reason, protocols::EndReason::kPain);
+}
+
+TEST_F(SetRunnerTest, VelocityLimitedSetUsesTheEccentricDriveMode) {
+  ControlRequest r;
+  r.kind = ControlKind::kStartSet;
+  r.set_id = 7;
+  r.spec.load_n = 1000;
+  r.spec.tempo.eccentric_min_s = 3.0;
+  r.spec.eccentric_velocity_limit = true;
+  r.range = {0.0, 0.09};
+  ASSERT_TRUE(runner_.post(r));
+  const Command c = run(2000);
+  EXPECT_EQ(c.mode, DriveMode::kEccentricVelocityLimited);
+  EXPECT_NEAR(c.velocity_limit_mps, 0.9 * 0.09 / 3.0, 1e-9);  // margin x span / minimum
+  EXPECT_DOUBLE_EQ(c.force_n, 1000);
+}
+
 }  // namespace
 }  // namespace tempoload::plugin
