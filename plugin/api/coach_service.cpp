@@ -1,5 +1,7 @@
 #include "plugin/api/coach_service.hpp"
 
+#include "protocols/rep_metrics.hpp"
+
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
@@ -327,8 +329,8 @@ grpc::ServerUnaryReactor* CoachService::RecordTestResult(grpc::CallbackServerCon
     *r.mutable_mvic() = m;
     const bool forces = m.peak_force_left_n() + m.peak_force_right_n() > 0;
     r.set_symmetry_index_pct(
-        forces ? symmetry_index_pct(m.peak_force_left_n(), m.peak_force_right_n())
-               : symmetry_index_pct(m.peak_torque_left_nm(), m.peak_torque_right_nm()));
+        forces ? protocols::symmetry_index_pct(m.peak_force_left_n(), m.peak_force_right_n())
+               : protocols::symmetry_index_pct(m.peak_torque_left_nm(), m.peak_torque_right_nm()));
   }
   try {
     store_.with_db([&](Database& db) { save_test_result(db, r, now); });

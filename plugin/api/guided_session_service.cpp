@@ -11,6 +11,8 @@
 #include "plugin/session/session_summary.hpp"
 #include "plugin/storage/athlete_visits.hpp"
 #include "plugin/storage/pain_log.hpp"
+#include "plugin/storage/test_results.hpp"
+#include "protocols/rm_estimate.hpp"
 #include "plugin/session/wall_clock.hpp"
 
 namespace tempoload::plugin {
@@ -54,7 +56,9 @@ grpc::Status GuidedSessionService::start_set(const v1::StartSetRequest& given,
   }
   if (auto error = validate(raw, machine_.max_force_n, machine_.travel_m); !error.empty())
     return {grpc::StatusCode::INVALID_ARGUMENT, context + error};
-  const v1::StartSetRequest req = with_defaults(raw, machine_.travel_m);
+  v1::StartSetRequest req = with_defaults(raw, machine_.travel_m);
+  if (auto status = resolve_rm_load(req.athlete_id(), *req.mutable_set()); !status.ok())
+    return {status.error_code(), context + status.error_message()};
 
   std::lock_guard lock(start_mutex_);
   if (auto busy = worker_.busy())
@@ -171,6 +175,40 @@ grpc::ServerUnaryReactor* GuidedSessionService::GetSessionReport(
     grpc::CallbackServerContext* ctx, const v1::GetSessionReportRequest* req,
     v1::SessionReport* resp) {
   return finish(ctx, visible_report(*ctx, req->session_id(), *resp));
+}
+
+grpc::Status GuidedSessionService::resolve_rm_load(const std::string& athlete_id,
+                                                   v1::SetPrescription& set) {
+  const std::uint32_t n = set.target_rm();
+  if (n == 0) return grpc::Status::OK;
+  std::optional<double> one_rm;
+  try {
+    one_rm = store_.with_db([&](Database& db) { return latest_one_rm_n(db, athlete_id); });
+  } catch (const StoreError& e) {
+    return {grpc::StatusCode::UNAVAILABLE, std::string("storage: ") + e.what()};
+  }
+  const std::string rm = std::to_string(n) + "RM";
+  if (!one_rm)
+    return {grpc::StatusCode::INVALID_ARGUMENT,
+            "set.target_rm: a " + rm + " load needs an RM test or an RM estimate on record for "
+            "athlete '" + athlete_id + "' (Coach.RecordTestResult); none is"};
+  const auto load = protocols::load_for_rm(*one_rm, static_cast<int>(n),
+                                           protocols::RmFormula::kEpley, kMaxTargetRm);
+  if (!load.valid)
+    return {grpc::StatusCode::INVALID_ARGUMENT, "set.target_rm: " + load.refusal};
+  if (load.load_n > machine_.max_force_n) {
+    char buf[160];
+    std::snprintf(buf, sizeof buf,
+                  "set.target_rm: the %s load %.0f N (%s, 1RM %.0f N) is above the machine's "
+                  "limit %.0f N",
+                  rm.c_str(), load.load_n, load.formula_text.c_str(), *one_rm,
+                  machine_.max_force_n);
+    return {grpc::StatusCode::INVALID_ARGUMENT, buf};
+  }
+  set.set_load_n(load.load_n);
+  spdlog::info("athlete {}: {} = {:.0f} N from 1RM {:.0f} N ({})", athlete_id, rm, load.load_n,
+               *one_rm, load.formula_text);
+  return grpc::Status::OK;
 }
 
 grpc::Status GuidedSessionService::running_set(const std::string& session_id,

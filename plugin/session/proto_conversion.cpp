@@ -74,6 +74,12 @@ std::string validate(const v1::StartSetRequest& raw, double max_force_n, double 
   if (s.reps() < 1 || s.reps() > kMaxReps)
     return "set.reps: must be in [1, " + std::to_string(kMaxReps) + "], got " +
            std::to_string(s.reps());
+  if (s.target_rm() > kMaxTargetRm)
+    return "set.target_rm: must be in [1, " + std::to_string(kMaxTargetRm) +
+           "] (an nRM load) or 0 to use load_n, got " + std::to_string(s.target_rm());
+  if (s.target_rm() > 0 && s.load_n() != 0)
+    return "set.load_n: must be 0 when set.target_rm is given (the load comes from the "
+           "athlete's RM), got " + fmt(s.load_n()) + " N";
   if (!std::isfinite(s.load_n()) || s.load_n() < 0 || s.load_n() > max_force_n)
     return "set.load_n: " + fmt(s.load_n()) + " N is outside the machine's range [0, " +
            fmt(max_force_n) + "] N";

@@ -2,6 +2,7 @@
 // the validation of a prescription. Off the control loop.
 #pragma once
 
+#include <cstdint>
 #include <string>
 
 #include "protocols/rep_types.hpp"
@@ -11,6 +12,9 @@
 #include "tempoload/v1/training.pb.h"
 
 namespace tempoload::plugin {
+
+// SetPrescription.target_rm: the heaviest RM a load may be prescribed by (HSR starts at 15RM).
+inline constexpr std::uint32_t kMaxTargetRm = 15;
 
 // Checks a start request against the protocol's and the machine's limits. Returns "" when it
 // is valid, else a message that starts with the offending field, e.g.

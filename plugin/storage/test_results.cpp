@@ -3,24 +3,37 @@
 #include <algorithm>
 #include <cmath>
 
+#include "protocols/rep_metrics.hpp"
+#include "protocols/rm_estimate.hpp"
+
 namespace tempoload::plugin {
 namespace v1 = tempoload::v1;
 
 std::vector<v1::OneRmEstimate> one_rm_estimates(double w, std::uint32_t reps) {
-  const double r = reps;
-  std::vector<v1::OneRmEstimate> out(3);
-  out[0].set_formula("Epley: w(1 + r/30)");
-  out[0].set_one_rm_n(w * (1 + r / 30));
-  out[1].set_formula("Brzycki: w 36/(37 - r)");
-  out[1].set_one_rm_n(w * 36 / (37 - r));
-  out[2].set_formula("Lombardi: w r^0.10");
-  out[2].set_one_rm_n(w * std::pow(r, 0.10));
+  std::vector<v1::OneRmEstimate> out;
+  for (auto f : {protocols::RmFormula::kEpley, protocols::RmFormula::kBrzycki,
+                 protocols::RmFormula::kLombardi}) {
+    const auto r = protocols::estimate_1rm(w, static_cast<int>(reps), f, kRmTestMaxReps);
+    if (!r.valid) continue;
+    auto& e = out.emplace_back();
+    e.set_formula(r.formula_text);
+    e.set_one_rm_n(r.load_n);
+  }
   return out;
 }
 
-double symmetry_index_pct(double left, double right) {
-  const double mean = 0.5 * (left + right);
-  return mean == 0 ? 0 : (right - left) / mean * 100;
+std::optional<double> latest_one_rm_n(Database& db, const std::string& athlete_id) {
+  auto s = db.prepare(
+      "SELECT result FROM test_results WHERE athlete_id = ? AND kind = 'rm' ORDER BY "
+      "measured_at_unix_ms DESC LIMIT 1");
+  s.bind(1, athlete_id);
+  if (!s.step()) return std::nullopt;
+  v1::TestResult r;
+  if (!r.ParseFromString(s.blob(0)) || !r.has_rm()) return std::nullopt;
+  const auto epley = protocols::estimate_1rm(r.rm().load_n(), static_cast<int>(r.rm().reps()),
+                                             protocols::RmFormula::kEpley, kRmTestMaxReps);
+  if (!epley.valid) return std::nullopt;
+  return epley.load_n;
 }
 
 void save_test_result(Database& db, const v1::TestResult& r, std::int64_t now) {
@@ -77,7 +90,7 @@ std::vector<v1::TestResult> list_test_results(Database& db, const std::string& a
     r.set_session_id(d.text(0));
     r.mutable_mvic()->set_peak_torque_left_nm(left);
     r.mutable_mvic()->set_peak_torque_right_nm(right);
-    r.set_symmetry_index_pct(symmetry_index_pct(left, right));
+    r.set_symmetry_index_pct(protocols::symmetry_index_pct(left, right));
     out.push_back(std::move(r));
   }
   std::sort(out.begin(), out.end(), [](const v1::TestResult& a, const v1::TestResult& b) {

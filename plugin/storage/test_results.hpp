@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -12,11 +13,15 @@
 
 namespace tempoload::plugin {
 
-// Epley w(1 + r/30), Brzycki w 36/(37 - r), Lombardi w r^0.10 [N]; reps 1..36.
+// Reps to failure an RM test may have for its estimates (RecordTestResult's bound).
+inline constexpr int kRmTestMaxReps = 12;
+
+// Epley, Brzycki and Lombardi 1RM estimates (protocols/rm_estimate.hpp; the formula is named in
+// each) for a set to failure of `reps` (1..kRmTestMaxReps) at load_n [N].
 std::vector<tempoload::v1::OneRmEstimate> one_rm_estimates(double load_n, std::uint32_t reps);
 
-// SI = (R - L) / (0.5 (R + L)) x 100 [%] (Robinson 1987); 0 when both are 0.
-double symmetry_index_pct(double left, double right);
+// The athlete's latest RM test's Epley 1RM estimate [N], or nullopt when none is on record.
+std::optional<double> latest_one_rm_n(Database& db, const std::string& athlete_id);
 
 // Stores the result (its id, athlete, measured time and recorded_by filled in) and makes the
 // athlete known. One transaction; throws StoreError.

@@ -66,6 +66,25 @@ TEST(PrescriptionValidation, EachBadFieldIsNamed) {
        "set.min_range_fraction: must be in (0, 1], got 1.5"},
       {[](auto& r) { r.mutable_set()->set_idle_timeout_s(1); },
        "set.idle_timeout_s: must be in [2, 600] s, got 1"},
+      {[](auto& r) {
+         r.mutable_set()->set_load_n(0);
+         r.mutable_set()->set_target_rm(16);
+       },
+       "set.target_rm: must be in [1, 15] (an nRM load) or 0 to use load_n, got 16"},
+      {[](auto& r) { r.mutable_set()->set_target_rm(6); },
+       "set.load_n: must be 0 when set.target_rm is given"},
+      {[](auto& r) { r.mutable_set()->mutable_tempo()->set_max_pause_s(0.2); },
+       "set.tempo.max_pause_s: must be in [0.5, 60] s or 0 for no limit, got 0.2"},
+      {[](auto& r) {
+         r.mutable_set()->mutable_tempo()->set_bottom_pause_s(1.0);
+         r.mutable_set()->mutable_tempo()->set_max_pause_s(0.8);
+       },
+       "set.tempo.max_pause_s: 0.8 s must be longer than the prescribed pauses (top 0 s, bottom "
+       "1 s)"},
+      {[](auto& r) { r.mutable_set()->set_pain_limit_0_10(11); },
+       "set.pain_limit_0_10: must be in [1, 10], got 11"},
+      {[](auto& r) { r.mutable_set()->set_max_hold_s(1); },
+       "set.max_hold_s: must be in [5, 600] s or 0 for 120 s, got 1"},
       {[](auto& r) { r.mutable_range()->set_top_m(0.2); }, "range.top_m: 0.2 m must be within"},
       {[](auto& r) {
          r.mutable_range()->set_bottom_m(0.05);

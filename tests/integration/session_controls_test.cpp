@@ -7,6 +7,7 @@
 #include <chrono>
 #include <thread>
 
+#include "tempoload/v1/coach.grpc.pb.h"
 #include "tests/integration/stack.hpp"
 
 namespace tempoload::testing {
@@ -212,6 +213,60 @@ TEST_F(SessionControls, PainAboveTheLimitUnloadsAtOnceAndIsInTheSummary) {
                       "SELECT COUNT(*) FROM pain_reports WHERE stopped_set = 1 AND "
                       "location = 'left Achilles' AND pain_0_10 = 7"),
             1);
+}
+
+TEST_F(SessionControls, ALoadByRmNeedsAnRmTestOnRecord) {
+  auto req = demo_request("athlete-rm");
+  req.mutable_set()->set_load_n(0);
+  req.mutable_set()->set_target_rm(6);
+  auto start = [&](v1::StartSetResponse& r) {
+    return call([&](auto* c, auto& q, auto* p) { return stub_->StartSet(c, q, p); }, req, r);
+  };
+  v1::StartSetResponse started;
+  const auto refused = start(started);
+  EXPECT_EQ(refused.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_EQ(refused.error_message(),
+            "set.target_rm: a 6RM load needs an RM test or an RM estimate on record for athlete "
+            "'athlete-rm' (Coach.RecordTestResult); none is");
+  EXPECT_EQ(query_int(stack_.plugin_db(), "SELECT COUNT(*) FROM sessions"), 0)
+      << "a refused start changes nothing";
+
+  // 8 reps to failure at 1500 N: Epley 1RM = 1500 (1 + 8/30) = 1900 N; 6RM = 1900 / 1.2.
+  auto coach = v1::Coach::NewStub(grpc::CreateChannel(
+      "127.0.0.1:" + std::to_string(stack_.plugin_port()), grpc::InsecureChannelCredentials()));
+  v1::RecordTestResultRequest rm;
+  rm.set_athlete_id("athlete-rm");
+  rm.mutable_rm()->set_load_n(1500);
+  rm.mutable_rm()->set_reps(8);
+  v1::TestResult recorded;
+  ASSERT_TRUE(
+      call([&](auto* c, auto& q, auto* p) { return coach->RecordTestResult(c, q, p); }, rm,
+           recorded)
+          .ok())
+      << stack_.logs();
+  ASSERT_TRUE(start(started).ok()) << stack_.logs();
+
+  v1::StopSetRequest stop;
+  stop.set_session_id(started.session_id());
+  v1::StopSetResponse stopped;
+  ASSERT_TRUE(
+      call([&](auto* c, auto& q, auto* p) { return stub_->StopSet(c, q, p); }, stop, stopped)
+          .ok());
+  v1::GetSessionReportRequest rreq;
+  rreq.set_session_id(started.session_id());
+  v1::SessionReport report;
+  for (int i = 0; i < 100; ++i) {  // at most 10 s for the ramped unload and the store
+    report.Clear();
+    if (call([&](auto* c, auto& q, auto* p) { return stub_->GetSessionReport(c, q, p); }, rreq,
+             report)
+            .ok() &&
+        report.ended_at_unix_ms() > 0)
+      break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  ASSERT_EQ(report.sets_size(), 1) << stack_.logs();
+  EXPECT_NEAR(report.sets(0).prescription().load_n(), 1900.0 / 1.2, 1e-6);
+  EXPECT_EQ(report.sets(0).prescription().target_rm(), 6u);
 }
 
 TEST_F(SessionControls, WatchStreamsAreBounded) {

@@ -28,6 +28,7 @@ class Stack {
   std::filesystem::path dir() const { return dir_; }
   std::filesystem::path plugin_db() const { return dir_ / "plugin.db"; }
   int sim_port() const { return sim_port_; }
+  int plugin_port() const { return plugin_port_; }
   int gym_port() const { return gym_port_; }
   std::string gym_url() const { return "http://127.0.0.1:" + std::to_string(gym_port_); }
   ChildProcess& plugin() { return *plugin_; }
