@@ -78,17 +78,20 @@ void HeelRiseTest::finish(End e, double a, double b) {
   end_b_ = b;
 }
 
-std::string HeelRiseTest::ended_by() const {
-  const double a = end_a_, b = end_b_;
-  switch (end_) {
+std::string HeelRiseTest::ended_by() const { return describe(ending()); }
+
+std::string describe(const HeelRiseEnding& e) {
+  const double a = e.a, b = e.b;
+  using End = HeelRiseEnd;
+  switch (e.end) {
     case End::kCadence:
       return "cadence: rep started at " + fixed(b, 2, " s") + ", beat at " + fixed(a, 2, " s") +
-             " (tolerance " + fixed(spec_.cadence_tolerance_s, 2, " s") + ")";
+             " (tolerance " + fixed(e.cadence_tolerance_s, 2, " s") + ")";
     case End::kLate:
       return "cadence: no rep by " + fixed(b, 2, " s") + " for the beat at " + fixed(a, 2, " s");
     case End::kHeight:
       return "height: " + fixed(a * 100, 1, " cm") + " is below " +
-             fixed(spec_.min_height_fraction * 100, 0, "%") + " of the first reps' " +
+             fixed(e.min_height_fraction * 100, 0, "%") + " of the first reps' " +
              fixed(b * 100, 1, " cm");
     case End::kMaxReps:
       return "max reps";

@@ -39,6 +39,19 @@ struct HeelRiseResult {
   double total_work_mgh_j = 0;  // body mass x g x height, summed
 };
 
+enum class HeelRiseEnd { kNone, kCadence, kLate, kHeight, kMaxReps };
+
+// Why a leg's test ended, as plain data (it crosses out of the control loop).
+struct HeelRiseEnding {
+  HeelRiseEnd end = HeelRiseEnd::kNone;
+  double a = 0;  // cadence: the beat [s]; height: the rep's height [m]
+  double b = 0;  // cadence: the rep's start or the time [s]; height: the reference [m]
+  double cadence_tolerance_s = 0;
+  double min_height_fraction = 0;
+};
+// e.g. "height: 3.2 cm is below 50% of the first reps' 8.0 cm"; "" while running (allocates).
+std::string describe(const HeelRiseEnding& e);
+
 class HeelRiseTest {
  public:
   HeelRiseTest(const HeelRiseSpec& spec, const RangeOfMotion& rom);
@@ -52,8 +65,11 @@ class HeelRiseTest {
   const HeelRiseResult& result() const { return result_; }
   double last_height_m() const { return last_height_m_; }
   double last_work_j() const { return last_work_j_; }
-  enum class End { kNone, kCadence, kLate, kHeight, kMaxReps };
+  using End = HeelRiseEnd;
   End end() const { return end_; }
+  HeelRiseEnding ending() const {
+    return {end_, end_a_, end_b_, spec_.cadence_tolerance_s, spec_.min_height_fraction};
+  }
   // Why the test ended, e.g. "height: 3.2 cm is below 50% of the first reps' 8.0 cm" (allocates:
   // call off the control loop); empty while running.
   std::string ended_by() const;

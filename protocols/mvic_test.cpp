@@ -98,4 +98,19 @@ MvicUpdate MvicTest::update(const MotionSample& s) {
   return u;
 }
 
+double MvicTest::stage_remaining_s(double t_s) const {
+  const double elapsed = t_s - stage_start_t_s_;
+  switch (stage_) {
+    case MvicStage::kReady:
+      return std::max(0.0, spec_.ready_s - elapsed);
+    case MvicStage::kEffort:
+      return std::max(0.0, spec_.effort_s - elapsed);
+    case MvicStage::kRest:
+      return std::max(0.0, spec_.rest_s - elapsed);
+    case MvicStage::kDone:
+      break;
+  }
+  return 0;
+}
+
 }  // namespace tempoload::protocols

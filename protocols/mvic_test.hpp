@@ -53,6 +53,9 @@ class MvicTest {
   const MvicEffort& last_effort() const { return last_; }
   double mvic_n() const { return best_n_; }  // best over the efforts so far [N]
   int best_effort() const { return best_index_; }
+  int efforts_done() const { return efforts_done_; }
+  // Time left in the ready, effort or rest stage at t_s [s].
+  double stage_remaining_s(double t_s) const;
 
  private:
   void close_bucket();

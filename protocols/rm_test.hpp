@@ -28,11 +28,29 @@ struct RmTestSpec {
   double max_load_n = 0;  // min(machine limit, prescription max) [N]; must be > 0
 };
 
+// Which rule ended the test (the header comment lists them).
+enum class RmTestEnd {
+  kNone,
+  kRefused,          // no positive estimate, limit, target or attempts
+  kTargetReached,    // r == n
+  kBelowTarget,      // r < n after an attempt that reached n
+  kLimitTooLow,      // more than n reps at the highest allowed load
+  kAttemptsUsedUp,   // with a load that reached n
+  kAttemptsEstimate  // without one: Epley from the last attempt
+};
+
+// Plain data (it crosses out of the control loop); how() words it.
 struct RmTestResult {
   bool found = false;
   double load_n = 0;  // the target-RM load (or the best safe answer when not found) [N]
   int attempts = 0;
-  std::string how;  // which rule ended the test, with numbers
+  RmTestEnd end = RmTestEnd::kNone;
+  int target_rm = 0;
+  int last_reps = 0;       // reps of the attempt that ended the test
+  double last_load_n = 0;  // its load [N]
+  double max_load_n = 0;   // the limit [N]
+  // Which rule ended the test, with numbers, e.g. "6 reps at 1660 N: target 6RM" (allocates).
+  std::string how() const;
 };
 
 class RmTest {
@@ -48,7 +66,7 @@ class RmTest {
   const RmTestResult& result() const { return result_; }  // valid once done()
 
  private:
-  void finish(bool found, double load_n, std::string how);
+  void finish(bool found, double load_n, RmTestEnd end, int reps, double at_n);
 
   RmTestSpec spec_;
   double next_load_n_ = 0;

@@ -2,8 +2,7 @@
 // Plain data, SI units. Built by programme_session() or mapped from a prescription by the plugin.
 #pragma once
 
-#include <vector>
-
+#include "protocols/fixed_list.hpp"
 #include "protocols/rep_types.hpp"
 #include "protocols/set_spec.hpp"
 
@@ -33,8 +32,11 @@ struct PlannedSet {
   int target_rm = 0;  // the load is this set's n-repetition maximum; 0: an absolute load
 };
 
+// Enough for the longest programme session (HSR standing + seated: 4 + 4 sets).
+inline constexpr std::size_t kMaxSetsPerSession = 8;
+
 struct SessionPlan {
-  std::vector<PlannedSet> sets;
+  FixedList<PlannedSet, kMaxSetsPerSession> sets;
   double max_load_n = 0;  // the prescription's highest allowed load [N]; 0: no cap but the machine
 };
 

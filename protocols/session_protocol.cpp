@@ -111,6 +111,12 @@ bool SessionProtocol::report_pain(double score) {
   return false;
 }
 
+void SessionProtocol::request_stop_for_pain(double score) {
+  stop_requested_ = true;
+  if (stage_ == SessionStage::kSet) set_->request_stop_for_pain(score);
+  if (stage_ == SessionStage::kRest) finish(EndReason::kPain);
+}
+
 void SessionProtocol::skip_rest() { skip_rest_ = stage_ == SessionStage::kRest; }
 
 }  // namespace tempoload::protocols

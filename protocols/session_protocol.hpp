@@ -37,6 +37,9 @@ class SessionProtocol {
   bool request_resume();  // forwarded to the set under way
   // Forwarded to the set; during rest a report above the limit ends the session (kPain).
   bool report_pain(double score);
+  // The athlete stops for pain: the set's pain stop (SetProtocol::request_stop_for_pain), or
+  // during rest the session ends (kPain). No further set either way.
+  void request_stop_for_pain(double score);
   void skip_rest();  // the next set starts with the next update
 
   SessionStage stage() const { return stage_; }

@@ -25,7 +25,7 @@ const char* to_string(EndReason r) {
 }
 
 SetProtocol::SetProtocol(const SetSpec& spec, const RangeOfMotion& rom)
-    : spec_(spec), tracker_(spec, rom), span_m_(std::max(0.0, rom.span())) {}
+    : spec_(spec), tracker_(spec, rom), span_m_(std::max(0.0, rom.span())), top_m_(rom.top_m) {}
 
 SetUpdate SetProtocol::update(const MotionSample& s) {
   SetUpdate u;
@@ -100,6 +100,19 @@ SetUpdate SetProtocol::update(const MotionSample& s) {
   }
   u.command.engaged = stage_ != Stage::kPaused;
   u.command.force_n = force_n_;
+  if (spec_.eccentric_only && stage_ == Stage::kTracking) {
+    // The machine raises the platform after the bottom pause (before the first rep: after the
+    // same pause from full load) until the athlete is at the top.
+    const Phase p = tracker_.phase();
+    const double waited_s = p == Phase::kReady ? t_s - load_on_t_s_ : tracker_.phase_elapsed_s(t_s);
+    const bool at_bottom = p == Phase::kReady || p == Phase::kBottomPause;
+    if ((at_bottom && waited_s >= spec_.tempo.bottom_pause_s) || p == Phase::kConcentric) {
+      u.command.hold_position = true;
+      u.command.position_m = top_m_;
+      u.command.raise_speed_mps =
+          spec_.tempo.concentric_s > 0 ? span_m_ / spec_.tempo.concentric_s : span_m_;
+    }
+  }
   if (u.command.engaged && spec_.eccentric_velocity_limit && spec_.tempo.eccentric_min_s > 0) {
     u.command.velocity_limit_mps = kVelocityLimitMargin * span_m_ / spec_.tempo.eccentric_min_s;
   }
@@ -173,9 +186,7 @@ double SetProtocol::ramp_down(double t_s) const {
 
 double SetProtocol::tracking_target_n() const {
   const double load_n = std::max(0.0, spec_.load_n);
-  if (!spec_.eccentric_only) return load_n;
-  const Phase p = tracker_.phase();
-  return p == Phase::kTopPause || p == Phase::kEccentric ? load_n : 0.0;
+  return load_n;  // eccentric_only too: the machine, not the athlete, lifts it on the way up
 }
 
 bool SetProtocol::idle(double t_s) const {

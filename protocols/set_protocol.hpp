@@ -33,6 +33,12 @@ struct LoadCommand {
   // 0: no limit. Set while engaged when SetSpec::eccentric_velocity_limit is on:
   // kVelocityLimitMargin x calibrated span / eccentric_min_s.
   double velocity_limit_mps = 0;
+  // Eccentric-only sets: the machine raises the platform (position-hold drive mode) to
+  // position_m at raise_speed_mps, force_n being the servo's force limit; the athlete goes along
+  // passively and takes the load at the top.
+  bool hold_position = false;
+  double position_m = 0;       // [m]
+  double raise_speed_mps = 0;  // [m/s]
 };
 
 struct SetUpdate {
@@ -49,8 +55,9 @@ class SetProtocol {
   // Unloading: ramps to 0 over load_ramp_s (a fault unloads at once), then kDone.
   // Idle timeout: no rep started for idle_timeout_s since the later of full load and the last
   // rep's end, or a rep under way with the platform at rest that long (athlete stuck).
-  // eccentric_only: during tracking the force follows the phase (load_n in the top pause and the
-  // lowering, 0 otherwise), changing at most load_n / load_ramp_s per second.
+  // eccentric_only: the machine raises the platform (LoadCommand::hold_position, to the top of
+  // the range in concentric_s) once the bottom pause is over, and holds load_n while the
+  // athlete lowers; the athlete's legs do no concentric work.
   SetUpdate update(const MotionSample& s);
   void request_stop();  // athlete or host stop: unload (ramped) and end, reason kStopped
   void fault();         // unrecoverable fault: force 0 at once, reason kFault, kDone
@@ -88,6 +95,7 @@ class SetProtocol {
   SetSpec spec_;
   TempoTracker tracker_;
   double span_m_ = 0;  // calibrated range [m]
+  double top_m_ = 0;   // calibrated top [m]
   Stage stage_ = Stage::kLoading;
   EndReason reason_ = EndReason::kNone;
   bool started_ = false;

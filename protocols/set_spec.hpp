@@ -25,8 +25,8 @@ struct SetSpec {
   // Eccentric velocity limit: LoadCommand::velocity_limit_mps caps the lowering speed so the
   // lowering cannot be shorter than eccentric_min_s (the machine's velocity-limited drive mode).
   bool eccentric_velocity_limit = false;
-  // Alfredson: load only at the top and while lowering (ramped on in the top pause, off at the
-  // bottom); the way up is unloaded (the other leg or the machine raises the platform).
+  // Alfredson: the machine raises the platform (position hold) so the way up costs the athlete
+  // nothing; the load is on at the top and while lowering.
   bool eccentric_only = false;
   double max_set_pause_s = 180.0;  // a pause (request_pause) longer than this ends the set [s]
   double pain_limit = 5.0;  // pain report above this (0-10 scale) unloads at once (Silbernagel)

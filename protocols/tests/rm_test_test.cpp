@@ -49,7 +49,7 @@ TEST(RmTestLadder, NeverMoreThanTheSafeStepNorTheLimit) {
   t.record(8);  // still more than 6 at the limit
   ASSERT_TRUE(t.done());
   EXPECT_FALSE(t.result().found);
-  EXPECT_EQ(t.result().how, "8 reps at 2500 N: the limit 2500 N is below the target load");
+  EXPECT_EQ(t.result().how(), "8 reps at 2500 N: the limit 2500 N is below the target load");
 }
 
 TEST(RmTestLadder, TooHeavyStepsDownAndAttemptsRunOut) {
