@@ -61,7 +61,8 @@ std::optional<v1::SessionReport> build_report(Database& db, const std::string& i
   usage->set_loaded_s(static_cast<double>(s.int64(8)) / 1000.0);
 
   auto sets = db.prepare(
-      "SELECT set_index, prescription, summary FROM sets WHERE session_id = ? ORDER BY set_index");
+      "SELECT set_index, prescription, summary, rest_before_s FROM sets WHERE session_id = ? "
+      "ORDER BY set_index");
   sets.bind(1, id);
   std::uint32_t cycles = 0;
   while (sets.step()) {
@@ -69,6 +70,7 @@ std::optional<v1::SessionReport> build_report(Database& db, const std::string& i
     set->set_set_index(static_cast<std::uint32_t>(sets.int64(0)));
     set->mutable_prescription()->ParseFromString(sets.blob(1));
     if (!sets.is_null(2)) set->mutable_summary()->ParseFromString(sets.blob(2));
+    set->set_rest_before_s(sets.real(3));
     auto reps = db.prepare(
         "SELECT result FROM reps WHERE session_id = ? AND set_index = ? ORDER BY rep_index");
     reps.bind(1, id).bind(2, sets.int64(0));
@@ -86,6 +88,10 @@ std::optional<v1::SessionReport> build_report(Database& db, const std::string& i
     for (const auto& series : test->results())
       cycles += static_cast<std::uint32_t>(series.reps_size());
   }
+  // Another protocol's results (isometric, MVIC, RM, heel-rise test), merged in.
+  auto protocol = db.prepare("SELECT result FROM protocol_results WHERE session_id = ?");
+  protocol.bind(1, id);
+  if (protocol.step()) report.MergeFromString(protocol.blob(0));
   usage->set_machine_cycles(cycles);
 
   auto faults = db.prepare(

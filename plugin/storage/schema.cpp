@@ -164,12 +164,32 @@ CREATE TABLE pain_reports (
 CREATE INDEX pain_reports_session ON pain_reports(session_id);
 )sql";
 
+// Version 4 -> 5: the protocols besides tempo sets (issue 3). A session that ran an isometric
+// hold, MVIC, RM or heel-rise test keeps that protocol's report; multi-set sessions record the
+// rest before each set; the athlete's morning pain feeds the progression model.
+constexpr const char* kSchemaV4ToV5 = R"sql(
+CREATE TABLE protocol_results (
+  session_id TEXT PRIMARY KEY REFERENCES sessions(session_id),
+  kind TEXT NOT NULL,                 -- isometric | mvic_test | rm_test | heel_rise_test
+  result BLOB NOT NULL                -- tempoload.v1.SessionReport with only that field set
+);
+ALTER TABLE sets ADD COLUMN rest_before_s REAL NOT NULL DEFAULT 0;
+CREATE TABLE morning_pain (
+  athlete_id TEXT NOT NULL,
+  day TEXT NOT NULL,                  -- UTC date, YYYY-MM-DD
+  pain_0_10 INTEGER NOT NULL,
+  at_unix_ms INTEGER NOT NULL,
+  recorded_by TEXT NOT NULL,          -- the caller's token id, or "host"
+  PRIMARY KEY (athlete_id, day)
+);
+)sql";
+
 struct Step {
   int to_version;
   const char* sql;
 };
 constexpr Step kSteps[] = {
-    {1, kSchemaV1}, {2, kSchemaV1ToV2}, {3, kSchemaV2ToV3}, {4, kSchemaV3ToV4}};
+    {1, kSchemaV1}, {2, kSchemaV1ToV2}, {3, kSchemaV2ToV3}, {4, kSchemaV3ToV4}, {5, kSchemaV4ToV5}};
 static_assert(sizeof(kSteps) / sizeof(kSteps[0]) == kSchemaVersion);
 
 }  // namespace

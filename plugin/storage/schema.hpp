@@ -6,7 +6,7 @@
 
 namespace tempoload::plugin {
 
-inline constexpr int kSchemaVersion = 4;  // PRAGMA user_version
+inline constexpr int kSchemaVersion = 5;  // PRAGMA user_version
 
 // Applies every missing step in order, each in its own transaction, so a crash mid-migration
 // leaves the last complete version. Throws StoreError for a database newer than this code.

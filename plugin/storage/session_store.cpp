@@ -13,6 +13,15 @@ std::string serialize(const google::protobuf::Message& m) {
   return out;
 }
 
+// protocol_results.kind: which protocol report a session carries.
+const char* protocol_kind(const tempoload::v1::SessionReport& r) {
+  if (r.has_isometric()) return "isometric";
+  if (r.has_mvic_test()) return "mvic_test";
+  if (r.has_rm_test()) return "rm_test";
+  if (r.has_heel_rise_test()) return "heel_rise_test";
+  throw StoreError("close_session: the protocol report names no protocol");
+}
+
 }  // namespace
 
 SessionStore::SessionStore(const std::filesystem::path& path) : db_(path) { migrate_schema(db_); }
@@ -47,6 +56,7 @@ void SessionStore::begin_session(const SessionStart& s,
           .run();
       return;
     }
+    if (!s.tempo_sets) return;
     db_.prepare("INSERT INTO sets(session_id, set_index, prescription) VALUES (?, 1, ?)")
         .bind(1, s.session_id)
         .bind_blob(2, serialize(s.prescription))
@@ -54,17 +64,33 @@ void SessionStore::begin_session(const SessionStart& s,
   });
 }
 
-void SessionStore::add_rep(const std::string& session_id, const tempoload::v1::RepResult& rep) {
+void SessionStore::add_rep(const std::string& session_id, const tempoload::v1::RepResult& rep,
+                           int set_index) {
   std::lock_guard lock(mutex_);
   db_.prepare(
          "INSERT INTO reps(session_id, set_index, rep_index, counted, verdict, eccentric_s, "
-         "result) VALUES (?, 1, ?, ?, ?, ?, ?)")
+         "result) VALUES (?, ?, ?, ?, ?, ?, ?)")
       .bind(1, session_id)
-      .bind(2, static_cast<std::int64_t>(rep.index()))
-      .bind(3, static_cast<std::int64_t>(rep.counted()))
-      .bind(4, tempoload::v1::RepVerdict_Name(rep.verdict()))
-      .bind(5, rep.eccentric_s())
-      .bind_blob(6, serialize(rep))
+      .bind(2, static_cast<std::int64_t>(set_index))
+      .bind(3, static_cast<std::int64_t>(rep.index()))
+      .bind(4, static_cast<std::int64_t>(rep.counted()))
+      .bind(5, tempoload::v1::RepVerdict_Name(rep.verdict()))
+      .bind(6, rep.eccentric_s())
+      .bind_blob(7, serialize(rep))
+      .run();
+}
+
+void SessionStore::begin_set(const std::string& session_id, int set_index,
+                             const tempoload::v1::SetPrescription& prescription,
+                             double rest_before_s) {
+  std::lock_guard lock(mutex_);
+  db_.prepare(
+         "INSERT OR IGNORE INTO sets(session_id, set_index, prescription, rest_before_s) "
+         "VALUES (?, ?, ?, ?)")
+      .bind(1, session_id)
+      .bind(2, static_cast<std::int64_t>(set_index))
+      .bind_blob(3, serialize(prescription))
+      .bind(4, rest_before_s)
       .run();
 }
 
@@ -104,10 +130,10 @@ bool SessionStore::has_active_faults() {
   return s.int64(0) != 0;
 }
 
-tempoload::v1::SessionReport SessionStore::finish_session(const std::string& session_id,
-                                                          const tempoload::v1::SetSummary& summary,
-                                                          std::int64_t ended_at_unix_ms,
-                                                          const SessionEnd& end) {
+tempoload::v1::SessionReport SessionStore::close_session(const std::string& session_id,
+                                                         const SessionResults& results,
+                                                         std::int64_t ended_at_unix_ms,
+                                                         const SessionEnd& end) {
   std::lock_guard lock(mutex_);
   return db_.transaction([&] {
     db_.prepare(
@@ -118,19 +144,29 @@ tempoload::v1::SessionReport SessionStore::finish_session(const std::string& ses
         .bind(3, end.loaded_ms)
         .bind(4, session_id)
         .run();
-    db_.prepare("UPDATE sets SET summary = ? WHERE session_id = ? AND set_index = 1")
-        .bind_blob(1, serialize(summary))
-        .bind(2, session_id)
-        .run();
+    for (const auto& [index, summary] : results.sets)
+      db_.prepare("UPDATE sets SET summary = ? WHERE session_id = ? AND set_index = ?")
+          .bind_blob(1, serialize(summary))
+          .bind(2, session_id)
+          .bind(3, static_cast<std::int64_t>(index))
+          .run();
+    if (results.protocol)
+      db_.prepare(
+             "INSERT OR REPLACE INTO protocol_results(session_id, kind, result) VALUES "
+             "(?, ?, ?)")
+          .bind(1, session_id)
+          .bind(2, protocol_kind(*results.protocol))
+          .bind_blob(3, serialize(*results.protocol))
+          .run();
     auto report = build_report(db_, session_id);
-    if (!report) throw StoreError("finish_session: unknown session '" + session_id + "'");
+    if (!report) throw StoreError("close_session: unknown session '" + session_id + "'");
     std::string json;
     google::protobuf::util::JsonPrintOptions opts;
     opts.always_print_primitive_fields = true;
     if (!google::protobuf::util::MessageToJsonString(*report, &json, opts).ok())
       throw StoreError("cannot encode the report of session '" + session_id + "' as JSON");
     if (!outbox_enqueue(db_, kKindSessionReport, session_id, json, ended_at_unix_ms))
-      throw StoreError("finish_session: session '" + session_id + "' was already reported");
+      throw StoreError("close_session: session '" + session_id + "' was already reported");
     return *report;
   });
 }

@@ -27,12 +27,21 @@ struct SessionStart {
   std::int64_t started_at_unix_ms = 0;
   tempoload::v1::SetPrescription prescription;
   tempoload::v1::PrescriptionOrigin origin;  // unset source = the request carried the set
+  bool tempo_sets = true;  // false: a protocol without sets (holds, MVIC, heel-rise test)
 };
 
 // How a session ended, beyond its summary.
 struct SessionEnd {
   std::int64_t loaded_ms = 0;  // time the machine applied resistance [ms]
   bool interrupted = false;    // closed by recovery after a restart, not by its set ending
+};
+
+// What a finished session stores besides its reps.
+struct SessionResults {
+  std::vector<std::pair<int, tempoload::v1::SetSummary>> sets;  // (1-based set index, summary)
+  // Set for a session that ran another protocol: a report with only that protocol's field
+  // (isometric, mvic_test, rm_test or heel_rise_test) set; stored in protocol_results.
+  std::optional<tempoload::v1::SessionReport> protocol;
 };
 
 // A set's raw samples as stored (blob: sample_codec.hpp).
@@ -55,7 +64,11 @@ class SessionStore {
   void begin_session(const SessionStart& start,
                      const tempoload::v1::StartDynamometerTestRequest* dynamometer = nullptr);
   // Durable when it returns (synchronous=FULL commit).
-  void add_rep(const std::string& session_id, const tempoload::v1::RepResult& rep);
+  void add_rep(const std::string& session_id, const tempoload::v1::RepResult& rep,
+               int set_index = 1);
+  // A further set of a multi-set session (set 1 is stored by begin_session). Idempotent.
+  void begin_set(const std::string& session_id, int set_index,
+                 const tempoload::v1::SetPrescription& prescription, double rest_before_s);
   // Records a fault from at_unix_ms, active until clear_active_faults() unless cleared_at is
   // given. session_id "" = no session.
   void add_fault(const std::string& session_id, const std::string& code, const std::string& message,
@@ -66,10 +79,18 @@ class SessionStore {
   bool has_active_faults();
   // Closes the session and queues its report for the gym server, in one transaction.
   // Returns the report as stored.
+  tempoload::v1::SessionReport close_session(const std::string& session_id,
+                                             const SessionResults& results,
+                                             std::int64_t ended_at_unix_ms,
+                                             const SessionEnd& end = {});
+  // A one-set session: `summary` is set 1's.
   tempoload::v1::SessionReport finish_session(const std::string& session_id,
                                               const tempoload::v1::SetSummary& summary,
                                               std::int64_t ended_at_unix_ms,
-                                              const SessionEnd& end = {});
+                                              const SessionEnd& end = {}) {
+    return close_session(session_id, SessionResults{{{1, summary}}, std::nullopt}, ended_at_unix_ms,
+                         end);
+  }
   std::optional<tempoload::v1::SessionReport> load_report(const std::string& session_id);
   // Sessions still marked running (after a crash: interrupted mid-set).
   std::vector<std::string> running_sessions();

@@ -36,6 +36,20 @@ std::optional<double> latest_one_rm_n(Database& db, const std::string& athlete_i
   return epley.load_n;
 }
 
+std::optional<double> latest_mvic_n(Database& db, const std::string& athlete_id, int side) {
+  auto s = db.prepare(
+      "SELECT result FROM test_results WHERE athlete_id = ? AND kind = 'mvic' ORDER BY "
+      "measured_at_unix_ms DESC");
+  s.bind(1, athlete_id);
+  while (s.step()) {
+    v1::TestResult r;
+    if (!r.ParseFromString(s.blob(0)) || !r.has_mvic()) continue;
+    const double n = side == 0 ? r.mvic().peak_force_left_n() : r.mvic().peak_force_right_n();
+    if (n > 0) return n;
+  }
+  return std::nullopt;
+}
+
 void save_test_result(Database& db, const v1::TestResult& r, std::int64_t now) {
   db.transaction([&] {
     db.prepare("INSERT OR IGNORE INTO athletes(athlete_id, first_seen_unix_ms) VALUES (?, ?)")

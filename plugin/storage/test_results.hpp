@@ -23,6 +23,10 @@ std::vector<tempoload::v1::OneRmEstimate> one_rm_estimates(double load_n, std::u
 // The athlete's latest RM test's Epley 1RM estimate [N], or nullopt when none is on record.
 std::optional<double> latest_one_rm_n(Database& db, const std::string& athlete_id);
 
+// The athlete's latest MVIC plate force [N] of the left (side 0) or right (side 1) leg, from MVIC
+// tests recorded or run on the machine; nullopt when none is on record.
+std::optional<double> latest_mvic_n(Database& db, const std::string& athlete_id, int side);
+
 // Stores the result (its id, athlete, measured time and recorded_by filled in) and makes the
 // athlete known. One transaction; throws StoreError.
 void save_test_result(Database& db, const tempoload::v1::TestResult& result,

@@ -3,8 +3,6 @@
 // calibration history and its application by the loop, the field-level audit of prescription
 // changes, and who may see what.
 #include <gtest/gtest.h>
-
-#include "protocols/rep_metrics.hpp"
 #include <unistd.h>
 
 #include <filesystem>
@@ -20,6 +18,7 @@
 #include "plugin/storage/session_store.hpp"
 #include "plugin/storage/test_results.hpp"
 #include "plugin/storage/trends.hpp"
+#include "protocols/rep_metrics.hpp"
 
 namespace tempoload::plugin {
 namespace {
@@ -87,12 +86,15 @@ TEST_F(CoachOperatorStore, MigratesAVersion3DatabaseKeepingEveryRow) {
   {
     // What the v3 plugin left: the same database without the v4 tables, at user_version 3.
     Database raw(db());
-    raw.exec("DROP TABLE test_results; DROP TABLE calibration; DROP TABLE IF EXISTS pain_reports;");
+    raw.exec(
+        "DROP TABLE test_results; DROP TABLE calibration; DROP TABLE IF EXISTS pain_reports; "
+        "DROP TABLE protocol_results; DROP TABLE morning_pain; "
+        "ALTER TABLE sets DROP COLUMN rest_before_s;");
     raw.set_user_version(3);
   }
   SessionStore store(db());
   store.with_db([&](Database& d) {
-    EXPECT_EQ(d.user_version(), 4);
+    EXPECT_EQ(d.user_version(), kSchemaVersion);
     v1::TestResult r;
     r.set_id("t-1");
     r.set_athlete_id("anna");
@@ -148,7 +150,8 @@ TEST_F(CoachOperatorStore, TrendsArePerIsoWeekOverCountedReps) {
   EXPECT_DOUBLE_EQ(w47.mean_force_left_n(), 700);  // (600 + 800) / 2
   EXPECT_DOUBLE_EQ(w47.mean_force_right_n(), 800);
   EXPECT_DOUBLE_EQ(w47.peak_force_right_n(), 900);  // the uncounted 5100 N rep is left out
-  EXPECT_NEAR(w47.mean_symmetry_index_pct(), (protocols::symmetry_index_pct(600, 800) + 0) / 2, 1e-9);
+  EXPECT_NEAR(w47.mean_symmetry_index_pct(), (protocols::symmetry_index_pct(600, 800) + 0) / 2,
+              1e-9);
   EXPECT_DOUBLE_EQ(w47.mean_load_n(), 1600);
   EXPECT_DOUBLE_EQ(w47.max_load_n(), 1700);
   EXPECT_DOUBLE_EQ(w47.time_under_tension_s(), 14);

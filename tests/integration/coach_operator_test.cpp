@@ -568,7 +568,7 @@ TEST_F(CoachOperator, OperatorSeesTheMachineUsageFaultsAndCalibrates) {
   EXPECT_FALSE(s.set_running());
   EXPECT_GT(s.loop_cycles(), 0u);
   EXPECT_EQ(s.versions().api_version(), "tempoload.v1");
-  EXPECT_EQ(s.versions().schema_version(), 4u);
+  EXPECT_EQ(s.versions().schema_version(), 5u);
   EXPECT_FALSE(s.versions().map_version().empty());
   EXPECT_GE(s.outbox_pending(), 3u) << "the seeded sessions' reports (no gym server)";
 
