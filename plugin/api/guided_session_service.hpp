@@ -60,14 +60,17 @@ class GuidedSessionService final : public tempoload::v1::GuidedSession::Callback
   grpc::Status start_set(const tempoload::v1::StartSetRequest& req, std::string& session_id,
                          tempoload::v1::PrescriptionOrigin& origin);
   // The running set of `session_id`, or FAILED_PRECONDITION naming the field.
+  // The isometric, MVIC, RM or heel-rise prescription of `raw`, checked, with its defaults and
+  // the athlete's MVIC or RM on record filled in (INVALID_ARGUMENT naming the field).
+  grpc::Status resolve_protocol(const tempoload::v1::StartSetRequest& raw,
+                                tempoload::v1::StartSetRequest& req);
   grpc::Status running_set(const std::string& session_id, SessionPlan& plan) const;
   // SetPrescription.target_rm: fills in load_n from the athlete's latest RM test (Epley), or
   // refuses naming the field.
-  grpc::Status resolve_rm_load(const std::string& athlete_id,
-                               tempoload::v1::SetPrescription& set);
+  grpc::Status resolve_rm_load(const std::string& athlete_id, tempoload::v1::SetPrescription& set);
   grpc::Status post(ControlKind kind, std::uint32_t set_id, int pain_0_10 = 0);
-  grpc::Status visible_report(const grpc::CallbackServerContext& ctx,
-                              const std::string& session_id, tempoload::v1::SessionReport& report);
+  grpc::Status visible_report(const grpc::CallbackServerContext& ctx, const std::string& session_id,
+                              tempoload::v1::SessionReport& report);
 
   SetRunner& runner_;
   SessionWorker& worker_;

@@ -23,14 +23,15 @@ WatchReactor::WatchReactor(GuidanceHub& hub, const std::string& session_id, doub
 void WatchReactor::deliver(const tempoload::v1::GuidanceEvent& event) {
   std::lock_guard lock(mutex_);
   if (finished_ || closing_) return;
-  if (event.has_tick()) {
+  // Ticks at the requested rate at most; the final one ("done": unloaded) always goes out.
+  if (event.has_tick() && event.tick().stage() != "done") {
     const auto now = std::chrono::steady_clock::now();
     if (now - last_tick_ < tick_interval_ || queued_ticks_ >= kMaxQueuedTicks) return;
     last_tick_ = now;
     ++queued_ticks_;
   }
   queue_.push_back(event);
-  if (event.has_set_finished()) closing_ = true;
+  if (event.has_session_finished()) closing_ = true;  // the last event of every session
   if (!writing_) {
     writing_ = true;
     StartWrite(&queue_.front());

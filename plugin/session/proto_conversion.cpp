@@ -17,8 +17,8 @@ constexpr double kLongestPhaseS = 30.0;
 constexpr double kDefaultRangeFraction = 0.8;
 constexpr double kDefaultIdleTimeoutS = 15.0;
 constexpr std::uint32_t kMaxReps = 50;
-constexpr std::uint32_t kDefaultPainLimit = 5;   // SetPrescription.pain_limit_0_10
-constexpr double kDefaultMaxHoldS = 120.0;       // SetPrescription.max_hold_s
+constexpr std::uint32_t kDefaultPainLimit = 5;  // SetPrescription.pain_limit_0_10
+constexpr double kDefaultMaxHoldS = 120.0;      // SetPrescription.max_hold_s
 
 std::string fmt(double v) {
   std::ostringstream os;
@@ -66,8 +66,7 @@ v1::StartSetRequest with_defaults(v1::StartSetRequest req, double travel_m) {
 
 std::string validate(const v1::StartSetRequest& raw, double max_force_n, double travel_m) {
   if (!valid_id(raw.athlete_id()))
-    return "athlete_id: must be 1..64 characters of [A-Za-z0-9_.-], got '" + raw.athlete_id() +
-           "'";
+    return "athlete_id: must be 1..64 characters of [A-Za-z0-9_.-], got '" + raw.athlete_id() + "'";
   if (!raw.has_set()) return "set: required";
   const v1::StartSetRequest req = with_defaults(raw, travel_m);
   const auto& s = req.set();
@@ -79,7 +78,8 @@ std::string validate(const v1::StartSetRequest& raw, double max_force_n, double 
            "] (an nRM load) or 0 to use load_n, got " + std::to_string(s.target_rm());
   if (s.target_rm() > 0 && s.load_n() != 0)
     return "set.load_n: must be 0 when set.target_rm is given (the load comes from the "
-           "athlete's RM), got " + fmt(s.load_n()) + " N";
+           "athlete's RM), got " +
+           fmt(s.load_n()) + " N";
   if (!std::isfinite(s.load_n()) || s.load_n() < 0 || s.load_n() > max_force_n)
     return "set.load_n: " + fmt(s.load_n()) + " N is outside the machine's range [0, " +
            fmt(max_force_n) + "] N";
@@ -113,13 +113,16 @@ std::string validate(const v1::StartSetRequest& raw, double max_force_n, double 
   if (s.pain_limit_0_10() < 1 || s.pain_limit_0_10() > 10)
     return "set.pain_limit_0_10: must be in [1, 10], got " + std::to_string(s.pain_limit_0_10());
   if (!std::isfinite(s.max_hold_s()) || s.max_hold_s() < 5 || s.max_hold_s() > 600)
-    return "set.max_hold_s: must be in [5, 600] s or 0 for " + fmt(kDefaultMaxHoldS) +
-           " s, got " + fmt(s.max_hold_s());
+    return "set.max_hold_s: must be in [5, 600] s or 0 for " + fmt(kDefaultMaxHoldS) + " s, got " +
+           fmt(s.max_hold_s());
   if (!(s.min_range_fraction() > 0 && s.min_range_fraction() <= 1))
     return "set.min_range_fraction: must be in (0, 1], got " + fmt(s.min_range_fraction());
   if (!(s.idle_timeout_s() >= 2 && s.idle_timeout_s() <= 600))
     return "set.idle_timeout_s: must be in [2, 600] s, got " + fmt(s.idle_timeout_s());
-  const auto& r = req.range();
+  return validate_range(req.range(), travel_m);
+}
+
+std::string validate_range(const v1::RangeOfMotion& r, double travel_m) {
   if (!std::isfinite(r.bottom_m()) || r.bottom_m() < 0 || r.bottom_m() > travel_m)
     return "range.bottom_m: " + fmt(r.bottom_m()) + " m is outside the machine's travel [0, " +
            fmt(travel_m) + "] m";
@@ -145,6 +148,7 @@ protocols::SetSpec to_spec(const v1::SetPrescription& p) {
   s.max_set_pause_s = p.max_hold_s() > 0 ? p.max_hold_s() : kDefaultMaxHoldS;
   s.pain_limit = p.pain_limit_0_10() > 0 ? p.pain_limit_0_10() : kDefaultPainLimit;
   s.eccentric_velocity_limit = p.eccentric_velocity_limit();
+  s.eccentric_only = p.eccentric_only();
   return s;
 }
 
@@ -154,26 +158,40 @@ protocols::RangeOfMotion to_range(const v1::RangeOfMotion& r) {
 
 v1::Phase to_proto(protocols::Phase p) {
   switch (p) {
-    case protocols::Phase::kLoading: return v1::PHASE_LOADING;
-    case protocols::Phase::kReady: return v1::PHASE_READY;
-    case protocols::Phase::kConcentric: return v1::PHASE_CONCENTRIC;
-    case protocols::Phase::kTopPause: return v1::PHASE_TOP_PAUSE;
-    case protocols::Phase::kEccentric: return v1::PHASE_ECCENTRIC;
-    case protocols::Phase::kBottomPause: return v1::PHASE_BOTTOM_PAUSE;
-    case protocols::Phase::kUnloading: return v1::PHASE_UNLOADING;
-    case protocols::Phase::kDone: return v1::PHASE_DONE;
-    case protocols::Phase::kPaused: return v1::PHASE_PAUSED;
+    case protocols::Phase::kLoading:
+      return v1::PHASE_LOADING;
+    case protocols::Phase::kReady:
+      return v1::PHASE_READY;
+    case protocols::Phase::kConcentric:
+      return v1::PHASE_CONCENTRIC;
+    case protocols::Phase::kTopPause:
+      return v1::PHASE_TOP_PAUSE;
+    case protocols::Phase::kEccentric:
+      return v1::PHASE_ECCENTRIC;
+    case protocols::Phase::kBottomPause:
+      return v1::PHASE_BOTTOM_PAUSE;
+    case protocols::Phase::kUnloading:
+      return v1::PHASE_UNLOADING;
+    case protocols::Phase::kDone:
+      return v1::PHASE_DONE;
+    case protocols::Phase::kPaused:
+      return v1::PHASE_PAUSED;
   }
   return v1::PHASE_UNSPECIFIED;
 }
 
 v1::RepVerdict to_proto(protocols::Verdict v) {
   switch (v) {
-    case protocols::Verdict::kCounted: return v1::REP_VERDICT_COUNTED;
-    case protocols::Verdict::kTooFast: return v1::REP_VERDICT_TOO_FAST;
-    case protocols::Verdict::kTooSlow: return v1::REP_VERDICT_TOO_SLOW;
-    case protocols::Verdict::kPartialRange: return v1::REP_VERDICT_PARTIAL_RANGE;
-    case protocols::Verdict::kPausedTooLong: return v1::REP_VERDICT_PAUSED_TOO_LONG;
+    case protocols::Verdict::kCounted:
+      return v1::REP_VERDICT_COUNTED;
+    case protocols::Verdict::kTooFast:
+      return v1::REP_VERDICT_TOO_FAST;
+    case protocols::Verdict::kTooSlow:
+      return v1::REP_VERDICT_TOO_SLOW;
+    case protocols::Verdict::kPartialRange:
+      return v1::REP_VERDICT_PARTIAL_RANGE;
+    case protocols::Verdict::kPausedTooLong:
+      return v1::REP_VERDICT_PAUSED_TOO_LONG;
   }
   return v1::REP_VERDICT_UNSPECIFIED;
 }

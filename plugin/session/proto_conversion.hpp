@@ -22,6 +22,9 @@ inline constexpr std::uint32_t kMaxTargetRm = 15;
 std::string validate(const tempoload::v1::StartSetRequest& req, double machine_max_force_n,
                      double machine_travel_m);
 
+// "" when the range is within the machine's travel and at least 1 cm, else "range.<field>: ...".
+std::string validate_range(const tempoload::v1::RangeOfMotion& r, double machine_travel_m);
+
 // "" when `id` is 1..64 characters of [A-Za-z0-9_.-], else "<field>: must be ...".
 std::string validate_id(const std::string& field, const std::string& id);
 

@@ -9,6 +9,7 @@
 #include <map>
 #include <mutex>
 #include <optional>
+#include <set>
 #include <string>
 #include <thread>
 #include <vector>
@@ -24,9 +25,12 @@ namespace tempoload::plugin {
 struct SessionPlan {
   std::string session_id;
   std::uint32_t set_id = 0;
-  tempoload::v1::SetPrescription prescription;  // defaults filled in
+  // Tempo sets: the set as prescribed (defaults filled in); an RM test: its attempts' tempo.
+  tempoload::v1::SetPrescription prescription;
   std::string athlete_id;
   bool paused = false;  // PauseSet asked; ResumeSet clears it
+  CalfProtocol protocol = CalfProtocol::kTempoSets;
+  tempoload::v1::StartSetRequest request;  // as run: defaults, loads and the MVIC filled in
 };
 
 class SessionWorker {
@@ -53,10 +57,26 @@ class SessionWorker {
   void publish_tick(const LoopEvent& e);
   void record_tick(const LoopEvent& e);
 
+  // What a running session has reported so far (worker thread).
+  struct Progress {
+    std::map<int, std::vector<protocols::RepMetrics>> reps;  // by 0-based set index
+    std::map<int, tempoload::v1::SetSummary> summaries;      // sets that have ended
+    std::set<int> sets_begun;                                // stored set rows (index 0 always)
+    tempoload::v1::SessionReport protocol;  // the protocol's report, built as results arrive
+    std::vector<tempoload::v1::HeelRiseRep> leg_reps;  // the heel-rise leg under way
+  };
+  void on_rep(const SessionPlan& plan, Progress& p, const LoopEvent& e,
+              tempoload::v1::GuidanceEvent& ev);
+  void on_set_finished(const SessionPlan& plan, Progress& p, const LoopEvent& e,
+                       tempoload::v1::GuidanceEvent& ev);
+  void on_finished(const SessionPlan& plan, Progress& p, const LoopEvent& e);
+  void begin_set(const SessionPlan& plan, Progress& p, int index, double load_n);
+  void complete_protocol_report(const SessionPlan& plan, Progress& p, const LoopEvent& e);
   // A finished set whose results are not stored yet (e.g. disk full): retried, never dropped.
   struct Finishing {
     SessionPlan plan;
-    tempoload::v1::SetSummary summary;
+    SessionResults results;
+    std::string end_reason;
     std::int64_t ended_at_unix_ms = 0;
     SessionEnd end;
     std::string samples;  // encoded raw samples
@@ -75,9 +95,9 @@ class SessionWorker {
 
   mutable std::mutex mutex_;
   std::map<std::uint32_t, SessionPlan> plans_;  // by set id
-  std::map<std::uint32_t, std::vector<protocols::RepMetrics>> reps_;
+  std::map<std::uint32_t, Progress> progress_;  // by set id
   // Worker thread only.
-  std::map<std::uint32_t, SetRecorder> recorders_;        // by set id
+  std::map<std::uint32_t, SetRecorder> recorders_;         // by set id
   std::map<std::uint32_t, std::uint64_t> drops_at_start_;  // tick queue drops when recording began
   std::vector<Finishing> unfinished_;
   std::chrono::steady_clock::time_point next_retry_{};

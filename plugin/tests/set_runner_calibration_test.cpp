@@ -38,8 +38,9 @@ TEST(SetRunnerCalibration, OffsetsAreSubtractedFromWhatTheSetSeesAndRawIsKept) {
   ControlRequest start;
   start.kind = ControlKind::kStartSet;
   start.set_id = 1;
-  start.spec.reps = 6;
-  start.spec.load_n = 1000;
+  start.plan.sets.push_back({});
+  start.plan.sets[0].spec.reps = 6;
+  start.plan.sets[0].spec.load_n = 1000;
   start.range = {0.0, 0.09};
   ASSERT_TRUE(runner.post(start));
   for (int i = 0; i < 200; ++i) cycle();

@@ -31,8 +31,9 @@ class SetRunnerTest : public ::testing::Test {
     ControlRequest r;
     r.kind = ControlKind::kStartSet;
     r.set_id = 7;
-    r.spec.reps = 6;
-    r.spec.load_n = load_n;
+    r.plan.sets.push_back({});
+    r.plan.sets[0].spec.reps = 6;
+    r.plan.sets[0].spec.load_n = load_n;
     r.range = {0.0, 0.09};
     ASSERT_TRUE(runner_.post(r));
   }
@@ -243,9 +244,10 @@ TEST_F(SetRunnerTest, VelocityLimitedSetUsesTheEccentricDriveMode) {
   ControlRequest r;
   r.kind = ControlKind::kStartSet;
   r.set_id = 7;
-  r.spec.load_n = 1000;
-  r.spec.tempo.eccentric_min_s = 3.0;
-  r.spec.eccentric_velocity_limit = true;
+  r.plan.sets.push_back({});
+  r.plan.sets[0].spec.load_n = 1000;
+  r.plan.sets[0].spec.tempo.eccentric_min_s = 3.0;
+  r.plan.sets[0].spec.eccentric_velocity_limit = true;
   r.range = {0.0, 0.09};
   ASSERT_TRUE(runner_.post(r));
   const Command c = run(2000);

@@ -39,9 +39,11 @@ int run_loop(const td::RegisterMap& map, int port, double seconds, double rate_h
   tp::ControlRequest start;
   start.kind = tp::ControlKind::kStartSet;
   start.set_id = 1;
-  start.spec.reps = 50;
-  start.spec.load_n = 1700;
-  start.spec.idle_timeout_s = 600;
+  tempoload::protocols::PlannedSet set;
+  set.spec.reps = 50;
+  set.spec.load_n = 1700;
+  set.spec.idle_timeout_s = 600;
+  start.plan.sets.push_back(set);
   start.range = {0.0, 0.09};
   runner.post(start);
 
@@ -64,8 +66,8 @@ int run_loop(const td::RegisterMap& map, int port, double seconds, double rate_h
       "deadline misses %llu, comms errors %llu, reps seen %llu\n"
       "  cycle work time us (read+update+write): p50 %.0f  p99 %.0f  max %.0f\n"
       "  cycle period us:                        p50 %.0f  p99 %.0f  max %.0f\n",
-      rate_hz, loop.counters().realtime ? "yes" : "no",
-      static_cast<unsigned long long>(cycles), elapsed, cycles / elapsed,
+      rate_hz, loop.counters().realtime ? "yes" : "no", static_cast<unsigned long long>(cycles),
+      elapsed, cycles / elapsed,
       static_cast<unsigned long long>(loop.counters().deadline_misses.load()),
       static_cast<unsigned long long>(loop.counters().comms_errors.load()),
       static_cast<unsigned long long>(reps), w.percentile_us(0.5), w.percentile_us(0.99),
@@ -101,7 +103,9 @@ int run_bare(const td::RegisterMap& map, int port, double seconds) {
   modbus_close(ctx);
   modbus_free(ctx);
   std::sort(times_us.begin(), times_us.end());
-  auto q = [&](double f) { return times_us[std::min(times_us.size() - 1, std::size_t(f * times_us.size()))]; };
+  auto q = [&](double f) {
+    return times_us[std::min(times_us.size() - 1, std::size_t(f * times_us.size()))];
+  };
   std::printf(
       "bare libmodbus loop: %zu cycles in %.2f s = %.0f cycles/s, errors %llu, transaction us "
       "p50 %.0f p99 %.0f max %.0f\n",

@@ -190,9 +190,10 @@ int main(int argc, char** argv) {
   tp::ControlRequest start;
   start.kind = tp::ControlKind::kStartSet;
   start.set_id = 1;
-  start.spec.reps = 50;
-  start.spec.load_n = 1700;
-  start.spec.idle_timeout_s = 600;
+  start.plan.sets.push_back({});
+  start.plan.sets[0].spec.reps = 50;
+  start.plan.sets[0].spec.load_n = 1700;
+  start.plan.sets[0].spec.idle_timeout_s = 600;
   start.range = {0.0, 0.09};
   runner.post(start);
 
