@@ -1,20 +1,26 @@
 #include "plugin/api/coach_service.hpp"
 
-#include "protocols/rep_metrics.hpp"
-
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
 #include <charconv>
+#include <cmath>
+#include <cstdio>
 
 #include "plugin/api/rpc_helpers.hpp"
 #include "plugin/auth/caller_scope.hpp"
 #include "plugin/session/proto_conversion.hpp"
 #include "plugin/session/wall_clock.hpp"
 #include "plugin/storage/athlete_queries.hpp"
+#include "plugin/storage/morning_pain.hpp"
 #include "plugin/storage/prescription_diff.hpp"
+#include "plugin/storage/progression_inputs.hpp"
 #include "plugin/storage/test_results.hpp"
 #include "plugin/storage/trends.hpp"
+#include "protocols/programmes.hpp"
+#include "protocols/progression.hpp"
+#include "protocols/rep_metrics.hpp"
+#include "protocols/rm_estimate.hpp"
 
 namespace tempoload::plugin {
 namespace v1 = tempoload::v1;
@@ -118,6 +124,90 @@ grpc::Status check_test(const v1::RecordTestResultRequest& r, std::int64_t now) 
           m.peak_torque_right_nm() ==
       0)
     return invalid("mvic: at least one peak force or torque is required");
+  return grpc::Status::OK;
+}
+
+// A record may be this much ahead of the plugin's clock (clock skew of the caller's device).
+constexpr std::int64_t kFutureToleranceMs = 60'000;
+constexpr std::uint32_t kProgrammeWeeks = 12;
+
+std::string fmt(const char* format, auto... args) {
+  char buf[512];
+  std::snprintf(buf, sizeof buf, format, args...);
+  return buf;
+}
+
+v1::Knee to_proto(protocols::Knee k) {
+  return k == protocols::Knee::kBent ? v1::KNEE_BENT : v1::KNEE_STRAIGHT;
+}
+
+v1::Leg to_proto(protocols::Legs l) {
+  switch (l) {
+    case protocols::Legs::kLeft:
+      return v1::LEG_LEFT;
+    case protocols::Legs::kRight:
+      return v1::LEG_RIGHT;
+    case protocols::Legs::kBoth:
+      break;
+  }
+  return v1::LEG_UNSPECIFIED;
+}
+
+// Two planned sets are the same exercise: the same set (reps, load, tempo, mode) on the same
+// knee angle and leg.
+bool same_exercise(const protocols::PlannedSet& a, const protocols::PlannedSet& b) {
+  const auto &x = a.spec, &y = b.spec;
+  const auto &tx = x.tempo, &ty = y.tempo;
+  return a.knee == b.knee && a.legs == b.legs && a.target_rm == b.target_rm && x.reps == y.reps &&
+         x.load_n == y.load_n && x.eccentric_only == y.eccentric_only &&
+         x.eccentric_velocity_limit == y.eccentric_velocity_limit &&
+         tx.concentric_s == ty.concentric_s && tx.top_pause_s == ty.top_pause_s &&
+         tx.eccentric_s == ty.eccentric_s && tx.bottom_pause_s == ty.bottom_pause_s &&
+         tx.eccentric_min_s == ty.eccentric_min_s && tx.eccentric_max_s == ty.eccentric_max_s;
+}
+
+// `count` sets of a planned set as one prescription (sets x reps at a load, rest between).
+v1::SetPrescription to_exercise(const protocols::PlannedSet& p, std::size_t count, double rest_s) {
+  v1::SetPrescription e;
+  e.set_reps(static_cast<std::uint32_t>(p.spec.reps));
+  e.set_load_n(p.spec.load_n);
+  auto* t = e.mutable_tempo();
+  t->set_concentric_s(p.spec.tempo.concentric_s);
+  t->set_top_pause_s(p.spec.tempo.top_pause_s);
+  t->set_eccentric_s(p.spec.tempo.eccentric_s);
+  t->set_bottom_pause_s(p.spec.tempo.bottom_pause_s);
+  t->set_eccentric_min_s(p.spec.tempo.eccentric_min_s);
+  t->set_eccentric_max_s(p.spec.tempo.eccentric_max_s);
+  t->set_max_pause_s(p.spec.tempo.max_pause_s);
+  e.set_min_range_fraction(p.spec.min_range_fraction);
+  e.set_idle_timeout_s(p.spec.idle_timeout_s);
+  e.set_pain_limit_0_10(static_cast<std::uint32_t>(std::lround(p.spec.pain_limit)));
+  e.set_eccentric_velocity_limit(p.spec.eccentric_velocity_limit);
+  e.set_sets(static_cast<std::uint32_t>(count));
+  e.set_rest_s(rest_s);
+  e.set_knee(to_proto(p.knee));
+  e.set_leg(to_proto(p.legs));
+  e.set_eccentric_only(p.spec.eccentric_only);
+  return e;
+}
+
+grpc::Status check_programme_request(const v1::GetProgrammeSessionRequest& r) {
+  const bool hsr = r.programme() == v1::PROGRAMME_HSR;
+  if (r.programme() == v1::PROGRAMME_UNSPECIFIED)
+    return invalid("programme: required (PROGRAMME_HSR or PROGRAMME_ALFREDSON)");
+  if (!hsr && r.programme() != v1::PROGRAMME_ALFREDSON)
+    return invalid("programme: unknown value " + std::to_string(r.programme()));
+  if (r.week() < 1 || r.week() > kProgrammeWeeks)
+    return invalid("week: " + std::to_string(r.week()) + " is outside [1, 12]");
+  const std::uint32_t sessions = hsr ? 3 : 14;
+  if (r.session() < 1 || r.session() > sessions)
+    return invalid(
+        "session: " + std::to_string(r.session()) + " is outside [1, " + std::to_string(sessions) +
+        "] (" + (hsr ? "HSR: 3 sessions a week" : "Alfredson: twice a day, 7 days a week") + ")");
+  if (r.lowering_s() != 0 && !(r.lowering_s() >= 3.0 && r.lowering_s() <= 5.0))
+    return invalid(fmt("lowering_s: %g s is outside [3, 5] s (0 = 3 s)", r.lowering_s()));
+  if (!v1::Knee_IsValid(r.knee())) return invalid("knee: unknown value");
+  if (!v1::Leg_IsValid(r.injured_leg())) return invalid("injured_leg: unknown value");
   return grpc::Status::OK;
 }
 
@@ -378,6 +468,173 @@ grpc::ServerUnaryReactor* CoachService::GetTrends(grpc::CallbackServerContext* c
   } catch (const StoreError& e) {
     return finish(ctx, storage_error(e));
   }
+  return finish(ctx, grpc::Status::OK);
+}
+
+grpc::ServerUnaryReactor* CoachService::GetProgression(grpc::CallbackServerContext* ctx,
+                                                       const v1::GetProgressionRequest* req,
+                                                       v1::ProgressionAdvice* resp) {
+  const auto scope = CallerScope::of(*ctx);
+  if (auto s = check_athlete(scope, req->athlete_id()); !s.ok()) return finish(ctx, s);
+  if (req->session_id().size() > 200)
+    return finish(ctx, invalid("session_id: at most 200 characters"));
+  std::optional<ProgressionInputs> in;
+  try {
+    in = store_.with_db(
+        [&](Database& db) { return progression_inputs(db, req->athlete_id(), req->session_id()); });
+  } catch (const StoreError& e) {
+    return finish(ctx, storage_error(e));
+  }
+  if (!in) {
+    if (req->session_id().empty())
+      return finish(ctx, {grpc::StatusCode::NOT_FOUND,
+                          "athlete_id: athlete '" + req->athlete_id() +
+                              "' has no finished calf-raise session on this machine"});
+    return finish(
+        ctx, {grpc::StatusCode::NOT_FOUND,
+              "session_id: '" + req->session_id() +
+                  "' is not a finished calf-raise session of athlete '" + req->athlete_id() + "'"});
+  }
+  protocols::ProgressionRules rules;
+  rules.require_pain_free = in->require_pain_free;
+  const auto d = protocols::decide_progression(in->input, rules);
+  resp->set_athlete_id(req->athlete_id());
+  resp->set_session_id(in->session.session_id);
+  resp->set_decision(protocols::to_string(d.decision));
+  resp->set_rule(static_cast<std::uint32_t>(d.rule));
+  resp->set_reason(d.reason);
+  resp->set_load_change_fraction(d.load_change_fraction);
+  resp->set_current_load_n(in->input.load_n);
+  resp->set_next_load_n(d.next_load_n);
+  resp->set_target_reps(static_cast<std::uint32_t>(std::max(0, in->input.target_reps)));
+  resp->set_reps_done(static_cast<std::uint32_t>(std::max(0, in->input.reps_done)));
+  resp->set_pain_during(in->input.pain_during);
+  resp->set_morning_pain_before(in->input.morning_pain_before);
+  resp->set_morning_pain_after(in->input.morning_pain_after);
+  resp->set_morning_pain_last_week(in->input.morning_pain_last_week);
+  resp->set_require_pain_free(in->require_pain_free);
+  return finish(ctx, grpc::Status::OK);
+}
+
+grpc::ServerUnaryReactor* CoachService::GetProgrammeSession(
+    grpc::CallbackServerContext* ctx, const v1::GetProgrammeSessionRequest* req,
+    v1::ProgrammeSession* resp) {
+  const auto scope = CallerScope::of(*ctx);
+  if (auto s = check_athlete(scope, req->athlete_id()); !s.ok()) return finish(ctx, s);
+  if (auto s = check_programme_request(*req); !s.ok()) return finish(ctx, s);
+  const bool hsr = req->programme() == v1::PROGRAMME_HSR;
+  const int week = static_cast<int>(req->week());
+  protocols::ProgrammeOptions options;
+  options.variant = req->knee() == v1::KNEE_BENT ? protocols::HsrVariant::kSeated
+                                                 : protocols::HsrVariant::kStanding;
+  options.lowering_s = req->lowering_s() == 0 ? 3.0 : req->lowering_s();
+  options.injured_leg =
+      req->injured_leg() == v1::LEG_RIGHT ? protocols::Legs::kRight : protocols::Legs::kLeft;
+  options.max_load_n = machine_.max_force_n;
+
+  // HSR: the block's nRM load from the latest RM test (Epley), as StartSet would resolve it.
+  std::optional<RmOnRecord> rm;
+  const protocols::HsrBlock block = protocols::hsr_block(week);
+  double rm_load_n = 0;
+  if (hsr) {
+    try {
+      rm = store_.with_db([&](Database& db) { return latest_rm_test(db, req->athlete_id()); });
+    } catch (const StoreError& e) {
+      return finish(ctx, storage_error(e));
+    }
+    if (rm) {
+      const auto load = protocols::load_for_rm(rm->one_rm_n, block.rm, protocols::RmFormula::kEpley,
+                                               kMaxTargetRm);
+      if (!load.valid) return finish(ctx, invalid("week: " + load.refusal));
+      rm_load_n = load.load_n;
+    }
+    // Without an RM on record the plan is built with a placeholder load; the prescriptions
+    // then carry target_rm and load_n 0 (StartSet resolves them, or refuses).
+    const double l = rm ? rm_load_n : 1.0;
+    options.loads = {l, l, l, l, l};
+  }
+  const auto result = protocols::programme_session(
+      hsr ? protocols::ProgrammeKind::kHsr : protocols::ProgrammeKind::kAlfredson, week,
+      static_cast<int>(req->session()), options);
+  if (!result.plan) return finish(ctx, invalid(result.error));
+
+  resp->set_athlete_id(req->athlete_id());
+  resp->set_programme(req->programme());
+  resp->set_week(req->week());
+  resp->set_session(req->session());
+  const auto& sets = result.plan->sets;
+  for (std::size_t i = 0; i < sets.size();) {
+    std::size_t j = i + 1;
+    while (j < sets.size() && same_exercise(sets[i], sets[j])) ++j;
+    // Rest between the sets of this exercise (the last one's rest is the exercise change).
+    const double rest_s = j - i > 1 ? sets[i].rest_after_s : options.rest_s;
+    auto e = to_exercise(sets[i], j - i, rest_s);
+    if (hsr && !rm) {
+      e.set_load_n(0);
+      e.set_target_rm(static_cast<std::uint32_t>(sets[i].target_rm));
+    }
+    *resp->add_exercises() = std::move(e);
+    i = j;
+  }
+
+  if (hsr) {
+    resp->set_block(fmt("%d x %dRM", block.sets, block.rm));
+    if (rm) {
+      std::string source = fmt(
+          "%dRM = 1RM %.0f N / (1 + %d/30) = %.0f N (Epley; 1RM = %.0f N x (1 + %d/30) from the RM "
+          "test of %s, %d reps at %.0f N, %s)",
+          block.rm, rm->one_rm_n, block.rm, rm_load_n, rm->load_n, rm->reps,
+          utc_day(rm->measured_at_unix_ms).c_str(), rm->reps, rm->load_n, rm->test_id.c_str());
+      if (machine_.max_force_n > 0 && rm_load_n > machine_.max_force_n)
+        source += fmt("; above this machine's limit %.0f N", machine_.max_force_n);
+      resp->set_load_source(source);
+    } else {
+      resp->set_load_source(fmt(
+          "no RM test on record for athlete '%s': target_rm %d with load_n 0; StartSet fills in "
+          "the %dRM load (Epley: 1RM / (1 + %d/30)) from an RM test recorded first "
+          "(Coach.RecordTestResult) and refuses the set without one",
+          req->athlete_id().c_str(), block.rm, block.rm, block.rm));
+    }
+  } else {
+    const auto& first = sets[0];
+    resp->set_block(fmt("%zu x %d eccentric, knee straight + knee bent",
+                        static_cast<std::size_t>(resp->exercises(0).sets()), first.spec.reps));
+    resp->set_load_source(
+        "body weight: load_n 0 (Alfredson 1998 starts without added load; add load only when "
+        "the exercise is pain-free: GetProgression, rule 4)");
+  }
+  return finish(ctx, grpc::Status::OK);
+}
+
+grpc::ServerUnaryReactor* CoachService::RecordMorningPain(grpc::CallbackServerContext* ctx,
+                                                          const v1::RecordMorningPainRequest* req,
+                                                          v1::MorningPain* resp) {
+  const auto scope = CallerScope::of(*ctx);
+  if (auto s = check_athlete(scope, req->athlete_id()); !s.ok()) return finish(ctx, s);
+  if (req->pain_0_10() > 10)
+    return finish(ctx,
+                  invalid("pain_0_10: must be 0..10, got " + std::to_string(req->pain_0_10())));
+  const std::int64_t now = unix_ms();
+  if (req->at_unix_ms() < 0) return finish(ctx, invalid("at_unix_ms: must be >= 0 (0 = now)"));
+  if (req->at_unix_ms() > now + kFutureToleranceMs)
+    return finish(ctx, invalid("at_unix_ms: is in the future"));
+  MorningPainRow row;
+  row.athlete_id = req->athlete_id();
+  row.at_unix_ms = req->at_unix_ms() == 0 ? now : req->at_unix_ms();
+  row.day = utc_day(row.at_unix_ms);
+  row.pain_0_10 = static_cast<int>(req->pain_0_10());
+  row.recorded_by = scope.actor();
+  try {
+    store_.with_db([&](Database& db) { save_morning_pain(db, row); });
+  } catch (const StoreError& e) {
+    return finish(ctx, storage_error(e));
+  }
+  spdlog::info("morning pain {}/10 of athlete {} on {} recorded by {}", row.pain_0_10,
+               row.athlete_id, row.day, row.recorded_by);
+  resp->set_athlete_id(row.athlete_id);
+  resp->set_day(row.day);
+  resp->set_pain_0_10(req->pain_0_10());
+  resp->set_at_unix_ms(row.at_unix_ms);
   return finish(ctx, grpc::Status::OK);
 }
 

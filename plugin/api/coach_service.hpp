@@ -1,5 +1,6 @@
 // tempoload.v1.Coach over gRPC's callback API: athletes, sessions, reports, prescriptions (with
-// a field-level audit), RM/MVIC test results and weekly trends, each scoped to the caller
+// a field-level audit), RM/MVIC test results, weekly trends, the progression model, programme
+// sessions and morning pain, each scoped to the caller
 // (plugin/auth/caller_scope.hpp). Every handler is a few SQLite queries on the gRPC thread.
 #pragma once
 
@@ -44,6 +45,17 @@ class CoachService final : public tempoload::v1::Coach::CallbackService {
   grpc::ServerUnaryReactor* GetTrends(grpc::CallbackServerContext* ctx,
                                       const tempoload::v1::GetTrendsRequest* req,
                                       tempoload::v1::Trends* resp) override;
+  // Progression and programmes (issue 3): the pain-monitoring model's decision from the latest
+  // calf-raise session, a programme session as prescriptions, the athlete's morning pain.
+  grpc::ServerUnaryReactor* GetProgression(grpc::CallbackServerContext* ctx,
+                                           const tempoload::v1::GetProgressionRequest* req,
+                                           tempoload::v1::ProgressionAdvice* resp) override;
+  grpc::ServerUnaryReactor* GetProgrammeSession(
+      grpc::CallbackServerContext* ctx, const tempoload::v1::GetProgrammeSessionRequest* req,
+      tempoload::v1::ProgrammeSession* resp) override;
+  grpc::ServerUnaryReactor* RecordMorningPain(grpc::CallbackServerContext* ctx,
+                                              const tempoload::v1::RecordMorningPainRequest* req,
+                                              tempoload::v1::MorningPain* resp) override;
 
  private:
   SessionStore& store_;

@@ -26,6 +26,12 @@ struct CoachArgs {
   double rm_load_n = 0;
   unsigned rm_reps = 0;
   double mvic_left_n = -1, mvic_right_n = -1;
+  // progression, programme, morning-pain
+  std::string programme, knee, leg;
+  unsigned week = 0, programme_session = 0;
+  double lowering_s = 0;
+  unsigned pain = 0;
+  std::int64_t at_unix_ms = 0;
 };
 
 std::unique_ptr<v1::Coach::Stub> stub(const CoachArgs& a) {
@@ -272,6 +278,114 @@ int record_test(const CoachArgs& a) {
   return 0;
 }
 
+// A morning score as text: "-" when not reported (-1).
+std::string score_text(double v) { return v < 0 ? "-" : fmt("%g/10", v); }
+
+int progression(const CoachArgs& a) {
+  v1::GetProgressionRequest req;
+  req.set_athlete_id(a.athlete);
+  req.set_session_id(a.session);
+  v1::ProgressionAdvice resp;
+  if (auto s = stub(a)->GetProgression(remote_context(a.remote).get(), req, &resp); !s.ok())
+    return remote_error("GetProgression", s);
+  if (a.remote.json) {
+    std::cout << to_json(resp) << "\n";
+    return 0;
+  }
+  std::cout << fmt("athlete %s, session %s\n", resp.athlete_id().c_str(),
+                   resp.session_id().c_str());
+  std::cout << fmt("  load %.0f N, %u reps counted for a target of %u, pain during %s\n",
+                   resp.current_load_n(), resp.reps_done(), resp.target_reps(),
+                   score_text(resp.pain_during()).c_str());
+  std::cout << fmt("  morning pain: before %s, after %s, a week earlier %s%s\n",
+                   score_text(resp.morning_pain_before()).c_str(),
+                   score_text(resp.morning_pain_after()).c_str(),
+                   score_text(resp.morning_pain_last_week()).c_str(),
+                   resp.require_pain_free() ? "; eccentric-only: load added only pain-free" : "");
+  std::cout << fmt("%s (rule %u): %+.1f %%, next load %.0f N\n", resp.decision().c_str(),
+                   resp.rule(), resp.load_change_fraction() * 100, resp.next_load_n());
+  std::cout << "  " << resp.reason() << "\n";
+  return 0;
+}
+
+const char* knee_text(v1::Knee k) { return k == v1::KNEE_BENT ? "bent" : "straight"; }
+const char* leg_text(v1::Leg l) {
+  return l == v1::LEG_LEFT ? "left" : l == v1::LEG_RIGHT ? "right" : "both";
+}
+
+int programme(const CoachArgs& a) {
+  v1::GetProgrammeSessionRequest req;
+  req.set_athlete_id(a.athlete);
+  if (a.programme == "hsr") {
+    req.set_programme(v1::PROGRAMME_HSR);
+  } else if (a.programme == "alfredson") {
+    req.set_programme(v1::PROGRAMME_ALFREDSON);
+  } else {
+    std::cerr << "--programme: hsr or alfredson, got '" << a.programme << "'\n";
+    return kRemoteUsage;
+  }
+  if (a.knee == "straight") {
+    req.set_knee(v1::KNEE_STRAIGHT);
+  } else if (a.knee == "bent") {
+    req.set_knee(v1::KNEE_BENT);
+  } else if (!a.knee.empty()) {
+    std::cerr << "--knee: straight or bent, got '" << a.knee << "'\n";
+    return kRemoteUsage;
+  }
+  if (a.leg == "left") {
+    req.set_injured_leg(v1::LEG_LEFT);
+  } else if (a.leg == "right") {
+    req.set_injured_leg(v1::LEG_RIGHT);
+  } else if (!a.leg.empty()) {
+    std::cerr << "--leg: left or right, got '" << a.leg << "'\n";
+    return kRemoteUsage;
+  }
+  req.set_week(a.week);
+  req.set_session(a.programme_session);
+  req.set_lowering_s(a.lowering_s);
+  v1::ProgrammeSession resp;
+  if (auto s = stub(a)->GetProgrammeSession(remote_context(a.remote).get(), req, &resp); !s.ok())
+    return remote_error("GetProgrammeSession", s);
+  if (a.remote.json) {
+    std::cout << to_json(resp) << "\n";
+    return 0;
+  }
+  std::cout << fmt("athlete %s: %s week %u session %u, %s\n", resp.athlete_id().c_str(),
+                   resp.programme() == v1::PROGRAMME_HSR ? "HSR" : "Alfredson", resp.week(),
+                   resp.session(), resp.block().c_str());
+  std::cout << fmt("  %-4s %4s %6s %8s %6s  %-8s %-5s %-20s %s\n", "#", "sets", "reps", "load N",
+                   "rest s", "knee", "leg", "tempo up/top/down/bot", "mode");
+  int i = 0;
+  for (const auto& e : resp.exercises()) {
+    const auto& t = e.tempo();
+    const std::string load =
+        e.target_rm() > 0 ? fmt("%uRM", e.target_rm()) : fmt("%.0f", e.load_n());
+    std::cout << fmt("  %-4d %4u %6u %8s %6.0f  %-8s %-5s %3.1f/%3.1f/%3.1f/%3.1f s      %s\n", ++i,
+                     e.sets(), e.reps(), load.c_str(), e.rest_s(), knee_text(e.knee()),
+                     leg_text(e.leg()), t.concentric_s(), t.top_pause_s(), t.eccentric_s(),
+                     t.bottom_pause_s(), e.eccentric_only() ? "eccentric only" : "tempo");
+  }
+  std::cout << "  load: " << resp.load_source() << "\n";
+  return 0;
+}
+
+int morning_pain(const CoachArgs& a) {
+  v1::RecordMorningPainRequest req;
+  req.set_athlete_id(a.athlete);
+  req.set_pain_0_10(a.pain);
+  req.set_at_unix_ms(a.at_unix_ms);
+  v1::MorningPain resp;
+  if (auto s = stub(a)->RecordMorningPain(remote_context(a.remote).get(), req, &resp); !s.ok())
+    return remote_error("RecordMorningPain", s);
+  if (a.remote.json) {
+    std::cout << to_json(resp) << "\n";
+    return 0;
+  }
+  std::cout << fmt("athlete %s: morning pain %u/10 on %s (UTC), at %s\n", resp.athlete_id().c_str(),
+                   resp.pain_0_10(), resp.day().c_str(), utc_text(resp.at_unix_ms()).c_str());
+  return 0;
+}
+
 }  // namespace
 
 CtlCommand add_coach_command(CLI::App& app) {
@@ -330,6 +444,28 @@ CtlCommand add_coach_command(CLI::App& app) {
   rt->add_option("--mvic-left", a->mvic_left_n, "MVIC: left peak force [N]");
   rt->add_option("--mvic-right", a->mvic_right_n, "MVIC: right peak force [N]");
   rt->add_option("--note", a->note, "note");
+  auto* pg = sub("progression",
+                 "the pain-monitoring model's decision for the next session: progress, repeat "
+                 "or reduce, the rule and why",
+                 progression);
+  pg->add_option("--athlete", a->athlete, "athlete id")->required();
+  pg->add_option("--session", a->session, "session id (default: their latest calf-raise session)");
+  auto* pr =
+      sub("programme", "one session of a programme (HSR, Alfredson) as prescriptions", programme);
+  pr->add_option("--athlete", a->athlete, "athlete id")->required();
+  pr->add_option("--programme", a->programme, "hsr or alfredson")->required();
+  pr->add_option("--week", a->week, "week, 1..12")->required();
+  pr->add_option("--session", a->programme_session,
+                 "session of the week: HSR 1..3, Alfredson 1..14")
+      ->required();
+  pr->add_option("--knee", a->knee, "HSR: straight (standing, default) or bent (seated)");
+  pr->add_option("--lowering", a->lowering_s, "lowering target [s], 3..5 (default 3)");
+  pr->add_option("--leg", a->leg, "Alfredson: the injured leg, left (default) or right");
+  auto* mp =
+      sub("morning-pain", "record the athlete's morning pain (one per UTC day)", morning_pain);
+  mp->add_option("--athlete", a->athlete, "athlete id")->required();
+  mp->add_option("--pain", a->pain, "0..10 (first steps or a single-leg heel raise)")->required();
+  mp->add_option("--at-unix-ms", a->at_unix_ms, "when [unix ms] (default: now)");
 
   return {coach, [a, subs] {
             try {

@@ -17,6 +17,7 @@
 #include "plugin/ctl/remote_channel.hpp"
 #include "plugin/ctl/report_table.hpp"
 #include "plugin/ctl/session_watch.hpp"
+#include "plugin/ctl/start_cmd.hpp"
 #include "plugin/ctl/storage_cmd.hpp"
 #include "plugin/ctl/token_cmd.hpp"
 #include "plugin/http/http_client.hpp"
@@ -220,6 +221,7 @@ int main(int argc, char** argv) {
   gym->add_option("--gym", gym_url, "gym server base URL")->capture_default_str();
   gym->add_flag("--json", json, "JSON output");
 
+  const auto start = ctl::add_start_command(app);  // any protocol (issue 3)
   const auto dyn = ctl::add_dynamometer_command(app);
   const auto storage = ctl::add_storage_commands(app);  // outbox, usage, export, prescription
   const auto token_commands = ctl::add_token_commands(app);
@@ -236,6 +238,7 @@ int main(int argc, char** argv) {
     if (*report) return show_report(plugin, session_id, json);
     if (*gym) return gym_sessions(gym_url, json);
     if (*watch_cmd) return watch(plugin, session_id, json);
+    if (*start.subcommand) return start.run();
     if (*dyn.subcommand) return dyn.run();
     for (const auto& c : storage)
       if (*c.subcommand) return c.run();
