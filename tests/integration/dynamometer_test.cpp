@@ -262,7 +262,8 @@ TEST_F(DynamometerEndToEnd, RefusedRequestsNameTheFieldAndStoreNothing) {
   confirmed.set_confirm_fast_motor_speeds(true);
   grpc::ClientContext ok_ctx;
   v1::StartDynamometerTestResponse ok_resp;
-  ASSERT_TRUE(stub->StartTest(&ok_ctx, confirmed, &ok_resp).ok());
+  const auto ok_status = stub->StartTest(&ok_ctx, confirmed, &ok_resp);
+  ASSERT_TRUE(ok_status.ok()) << ok_status.error_message();
   grpc::ClientContext stop_ctx;
   v1::StopDynamometerTestRequest stop;
   stop.set_session_id(ok_resp.session_id());

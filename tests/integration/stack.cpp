@@ -1,6 +1,10 @@
 #include "tests/integration/stack.hpp"
 
+#include <chrono>
 #include <cstdlib>
+#include <thread>
+
+#include "tempoload/v1/operator.grpc.pb.h"
 
 namespace tempoload::testing {
 namespace {
@@ -56,7 +60,20 @@ bool Stack::start_plugin() {
   }
   plugin_ = std::make_unique<ChildProcess>(argv, (dir_ / "plugin.log").string());
   plugin_port_ = plugin_->wait_for_port(kStartTimeout);
-  return plugin_port_ > 0;
+  if (plugin_port_ <= 0) return false;
+  // Listening comes before the first Modbus exchange: give the loop a moment to connect, so a
+  // test's first request does not race it (a test without a simulator just waits it out).
+  auto status = tempoload::v1::Operator::NewStub(grpc::CreateChannel(
+      "127.0.0.1:" + std::to_string(plugin_port_), grpc::InsecureChannelCredentials()));
+  const auto until = std::chrono::steady_clock::now() + std::chrono::seconds(5);
+  while (std::chrono::steady_clock::now() < until) {
+    grpc::ClientContext ctx;
+    ctx.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(1));
+    tempoload::v1::MachineStatus machine;
+    if (status->GetMachineStatus(&ctx, {}, &machine).ok() && machine.connected()) break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  return true;
 }
 
 std::unique_ptr<tempoload::v1::GuidedSession::Stub> Stack::session_stub() const {
