@@ -21,6 +21,7 @@
 #include "tempoload/v1/guided_session.grpc.pb.h"
 #include "tempoload/v1/operator.grpc.pb.h"
 #include "tests/integration/stack.hpp"
+#include "tests/integration/tls_plugin.hpp"
 
 namespace tempoload::testing {
 namespace {
@@ -82,12 +83,7 @@ class CoachOperator : public ::testing::Test {
  protected:
   void SetUp() override {
     ASSERT_TRUE(stack_.start_sim()) << stack_.logs();
-    const auto d = stack_.dir();
-    const std::string openssl =
-        "openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 1 "
-        "-subj /CN=localhost -addext subjectAltName=DNS:localhost,IP:127.0.0.1 -keyout " +
-        (d / "key.pem").string() + " -out " + (d / "cert.pem").string() + " 2>/dev/null";
-    ASSERT_EQ(std::system(openssl.c_str()), 0) << "openssl could not make a test certificate";
+    ASSERT_TRUE(tls_.make_certificate()) << "openssl could not make a test certificate";
     host_ = issue({"--id", "host-1", "--role", "host"});
     coach_a_ = issue({"--id", "coach-a", "--role", "coach", "--athlete", "athlete-1"});
     coach_b_ = issue({"--id", "coach-b", "--role", "coach", "--athlete", "athlete-2"});
@@ -102,72 +98,20 @@ class CoachOperator : public ::testing::Test {
       store.add_fault("s-a1-new", "estop", "e-stop pressed", now - kDayMs + 30'000,
                       now - kDayMs + 40'000);
     }
-    plugin_ = std::make_unique<ChildProcess>(
-        std::vector<std::string>{TEMPOLOAD_PLUGIN_BIN,
-                                 "--daemon",
-                                 "--no-realtime",
-                                 "--map",
-                                 TEMPOLOAD_MAP,
-                                 "--modbus",
-                                 "127.0.0.1:" + std::to_string(stack_.sim_port()),
-                                 "--db",
-                                 stack_.plugin_db().string(),
-                                 "--machine-id",
-                                 "calf-it-1",
-                                 "--listen",
-                                 "127.0.0.1:0",
-                                 "--tls-listen",
-                                 "127.0.0.1:0",
-                                 "--tls-cert",
-                                 (d / "cert.pem").string(),
-                                 "--tls-key",
-                                 (d / "key.pem").string(),
-                                 "--tokens",
-                                 tokens()},
-        (d / "plugin.log").string());
-    plain_port_ = plugin_->wait_for_port(seconds(15));
-    tls_port_ = plugin_->wait_for_port(seconds(15), "tls listening on");
-    ASSERT_GT(tls_port_, 0) << plugin_->log_tail();
+    ASSERT_TRUE(tls_.start()) << tls_.log_tail();
+    plain_port_ = tls_.plain_port();
+    tls_port_ = tls_.tls_port();
   }
 
-  std::string tokens() const { return (stack_.dir() / "tokens.json").string(); }
+  std::string issue(std::vector<std::string> args) { return tls_.issue(std::move(args)); }
 
-  std::string issue(std::vector<std::string> args) {
-    args.insert(args.begin(), {TEMPOLOAD_CTL_BIN, "token", "issue", "--tokens", tokens()});
-    ChildProcess p(args, (stack_.dir() / "ctl.log").string());
-    std::string out = p.read_stdout(seconds(10));
-    p.wait_exit(seconds(5));
-    return out.substr(0, out.find('\n'));
-  }
-
-  struct CtlResult {
-    int exit_code = -1;
-    std::string out;
-  };
+  using CtlResult = TlsPlugin::CtlResult;
   // tempoloadctl with TLS and `token` against this plugin (token "" = none); extra args first.
   CtlResult ctl(std::vector<std::string> args, const std::string& token, bool tls = true) {
-    args.insert(args.begin(), TEMPOLOAD_CTL_BIN);
-    if (tls) {
-      args.insert(args.end(), {"--server", "127.0.0.1:" + std::to_string(tls_port_), "--ca-file",
-                               (stack_.dir() / "cert.pem").string()});
-      if (!token.empty()) args.insert(args.end(), {"--token", token});
-    }
-    ChildProcess p(args, (stack_.dir() / "ctl.log").string(), {"TEMPOLOAD_TOKEN="});
-    CtlResult r;
-    r.out = p.read_stdout(seconds(15));
-    const int status = p.wait_exit(seconds(5));
-    r.exit_code = status >= 0 && WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-    return r;
+    return tls_.ctl(std::move(args), token, tls);
   }
 
-  std::shared_ptr<grpc::Channel> channel(const std::string& token) {
-    grpc::SslCredentialsOptions opts;
-    opts.pem_root_certs = slurp(stack_.dir() / "cert.pem");
-    auto creds = grpc::SslCredentials(opts);
-    if (!token.empty())
-      creds = grpc::CompositeChannelCredentials(creds, grpc::AccessTokenCredentials(token));
-    return grpc::CreateChannel("127.0.0.1:" + std::to_string(tls_port_), creds);
-  }
+  std::shared_ptr<grpc::Channel> channel(const std::string& token) { return tls_.channel(token); }
   std::unique_ptr<v1::Coach::Stub> coach(const std::string& token) {
     return v1::Coach::NewStub(channel(token));
   }
@@ -325,7 +269,7 @@ class CoachOperator : public ::testing::Test {
   }
 
   Stack stack_;
-  std::unique_ptr<ChildProcess> plugin_;
+  TlsPlugin tls_{stack_};
   int plain_port_ = -1, tls_port_ = -1;
   std::string host_, coach_a_, coach_b_, operator_, athlete_;
 };
