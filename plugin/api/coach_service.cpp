@@ -10,6 +10,7 @@
 #include "plugin/api/rpc_helpers.hpp"
 #include "plugin/auth/caller_scope.hpp"
 #include "plugin/session/proto_conversion.hpp"
+#include "plugin/session/protocol_results.hpp"
 #include "plugin/session/wall_clock.hpp"
 #include "plugin/storage/athlete_queries.hpp"
 #include "plugin/storage/morning_pain.hpp"
@@ -141,18 +142,6 @@ v1::Knee to_proto(protocols::Knee k) {
   return k == protocols::Knee::kBent ? v1::KNEE_BENT : v1::KNEE_STRAIGHT;
 }
 
-v1::Leg to_proto(protocols::Legs l) {
-  switch (l) {
-    case protocols::Legs::kLeft:
-      return v1::LEG_LEFT;
-    case protocols::Legs::kRight:
-      return v1::LEG_RIGHT;
-    case protocols::Legs::kBoth:
-      break;
-  }
-  return v1::LEG_UNSPECIFIED;
-}
-
 // Two planned sets are the same exercise: the same set (reps, load, tempo, mode) on the same
 // knee angle and leg.
 bool same_exercise(const protocols::PlannedSet& a, const protocols::PlannedSet& b) {
@@ -186,7 +175,7 @@ v1::SetPrescription to_exercise(const protocols::PlannedSet& p, std::size_t coun
   e.set_sets(static_cast<std::uint32_t>(count));
   e.set_rest_s(rest_s);
   e.set_knee(to_proto(p.knee));
-  e.set_leg(to_proto(p.legs));
+  e.set_leg(to_proto_leg(p.legs));
   e.set_eccentric_only(p.spec.eccentric_only);
   return e;
 }

@@ -79,7 +79,7 @@ std::optional<ProgressionInputs> progression_inputs(Database& db, const std::str
 }
 
 std::optional<RmOnRecord> latest_rm_test(Database& db, const std::string& athlete_id) {
-  // The same row as latest_one_rm_n (test_results.cpp).
+  // Also the source of latest_one_rm_n (test_results.cpp).
   auto s = db.prepare(
       "SELECT result FROM test_results WHERE athlete_id = ? AND kind = 'rm' ORDER BY "
       "measured_at_unix_ms DESC LIMIT 1");

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 
+#include "plugin/storage/progression_inputs.hpp"
 #include "protocols/rep_metrics.hpp"
 #include "protocols/rm_estimate.hpp"
 
@@ -23,17 +24,9 @@ std::vector<v1::OneRmEstimate> one_rm_estimates(double w, std::uint32_t reps) {
 }
 
 std::optional<double> latest_one_rm_n(Database& db, const std::string& athlete_id) {
-  auto s = db.prepare(
-      "SELECT result FROM test_results WHERE athlete_id = ? AND kind = 'rm' ORDER BY "
-      "measured_at_unix_ms DESC LIMIT 1");
-  s.bind(1, athlete_id);
-  if (!s.step()) return std::nullopt;
-  v1::TestResult r;
-  if (!r.ParseFromString(s.blob(0)) || !r.has_rm()) return std::nullopt;
-  const auto epley = protocols::estimate_1rm(r.rm().load_n(), static_cast<int>(r.rm().reps()),
-                                             protocols::RmFormula::kEpley, kRmTestMaxReps);
-  if (!epley.valid) return std::nullopt;
-  return epley.load_n;
+  const auto rm = latest_rm_test(db, athlete_id);  // progression_inputs.hpp
+  if (!rm) return std::nullopt;
+  return rm->one_rm_n;
 }
 
 std::optional<double> latest_mvic_n(Database& db, const std::string& athlete_id, int side) {
